@@ -1,0 +1,65 @@
+# EBTR Trainer. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+T ?= tests
+# pytest-xdist workers; the machines have 2 cores
+WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help install dev run test e2e lint format db-upgrade db-reset seed bench check-content
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the app with its dev dependencies
+
+dev: install ## alias of install
+
+db-upgrade: install ## apply the migrations to the configured database
+	FLASK_DEBUG=$${FLASK_DEBUG:-1} $(BIN)/flask --app app db upgrade
+
+seed: db-upgrade ## create the demo program and accounts (development only; safe twice)
+	FLASK_DEBUG=1 $(BIN)/flask --app app seed-demo
+
+run: seed ## install, migrate, seed demo data and serve on http://127.0.0.1:5000
+	@echo ""
+	@echo "  EBTR Trainer is starting on http://$(HOST):$(PORT)/"
+	@echo "  Sign in as trainee@example.org, supervisor@example.org, director@example.org"
+	@echo "  or reviewer@example.org, password: demo-password"
+	@echo ""
+	FLASK_DEBUG=1 $(BIN)/flask --app app run --host $(HOST) --port $(PORT) --no-debugger
+
+db-reset: install ## delete the development SQLite database and start again
+	rm -f instance/trainer.sqlite3 instance/trainer.sqlite3-wal instance/trainer.sqlite3-shm
+	$(MAKE) seed
+
+check-content: install ## validate modules/ and quizzes/
+	FLASK_DEBUG=1 $(BIN)/flask --app app content check
+
+test: install ## run the whole suite, browser tests included (T=path to narrow it)
+	$(BIN)/pytest -n $(WORKERS) -p xdist $(T)
+
+e2e: install ## run only the browser journeys
+	$(BIN)/pytest -m e2e tests/e2e
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check trainer tests bench
+	$(BIN)/ruff format --check trainer tests bench
+
+format: install ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix trainer tests bench
+	$(BIN)/ruff format trainer tests bench
+
+bench: install ## run the benchmarks; results go to docs/benchmarks.md
+	$(BIN)/python -m bench

@@ -1,0 +1,217 @@
+"""Fixtures: the app, a per-test transaction that is rolled back, a CSRF-aware client, and
+named personas (trainee, supervisor, director, reviewer, admin, outsider)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from tests import dbutil
+from trainer import create_app
+from trainer.extensions import db, limiter
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8,
+    "ARGON2_PARALLELISM": 1,
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
+PASSWORD = "correct-horse-battery"
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every form POST, as a browser would
+    after loading the form; pass ``csrf=False`` to send none."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.get("csrf_token")
+            if raw is None:
+                import secrets
+
+                raw = secrets.token_hex(20)
+                session["csrf_token"] = raw
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and (data is None or isinstance(data, dict)) and "json" not in kwargs:
+            data = dict(data or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = dbutil.create_database(tmp_path_factory.mktemp("db"), "suite")
+    yield url
+    dbutil.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = CSRFClient
+    dbutil.migrate(app)
+    yield app
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db_session(app):
+    """Each test runs inside a transaction that is rolled back: commits in views only end a
+    savepoint. Flask-SQLAlchemy 3 ignores a session bind (pallets-eco/flask-sqlalchemy#1167),
+    so the scoped session is replaced for the test."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        )
+        limiter.reset()
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def program(db_session):
+    from trainer.program.services import create_cohort, create_program
+
+    program = create_program("Test Program", timezone="America/Chicago")
+    create_cohort(program, "Cohort A")
+    return program
+
+
+@pytest.fixture
+def other_program(db_session):
+    from trainer.program.services import create_cohort, create_program
+
+    program = create_program("Other Program")
+    create_cohort(program, "Cohort Z")
+    return program
+
+
+@pytest.fixture
+def make_user(db_session, program):
+    from trainer.auth.permissions import Role
+    from trainer.auth.services import create_user
+    from trainer.core.models import utcnow
+
+    counter = {"n": 0}
+
+    def make(role: str = "trainee", *, email: str | None = None, program_=None, name: str | None = None):
+        counter["n"] += 1
+        role_enum = Role(role)
+        home = program_ or program
+        return create_user(
+            email=email or f"{role}{counter['n']}@example.org",
+            name=name or f"{role.title()} {counter['n']}",
+            password=PASSWORD,
+            role=role_enum,
+            program_id=None if role_enum is Role.ADMIN else home.id,
+            cohort_id=home.cohorts[0].id if role_enum is Role.TRAINEE else None,
+            access_expires_at=utcnow() + timedelta(days=30) if role_enum is Role.REVIEWER else None,
+        )
+
+    return make
+
+
+@pytest.fixture
+def trainee(make_user):
+    return make_user("trainee", email="trainee@example.org", name="Tess Trainee")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("supervisor", email="supervisor@example.org", name="Sam Supervisor")
+
+
+@pytest.fixture
+def director(make_user):
+    return make_user("director", email="director@example.org", name="Dana Director")
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user("reviewer", email="reviewer@example.org", name="Riley Reviewer")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin", email="admin@example.org", name="Ada Admin")
+
+
+@pytest.fixture
+def outsider(make_user, other_program):
+    """A trainee of another program: signed in, but with no access to this program's records."""
+    return make_user("trainee", email="outsider@example.org", name="Otto Outsider", program_=other_program)
+
+
+class AuthActions:
+    def __init__(self, client: CSRFClient):
+        self.client = client
+
+    def login(self, user, password: str = PASSWORD):
+        response = self.client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.text
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts the SQL statements run inside the ``with`` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, *args):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK TO)", statement):
+                statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting

@@ -1,0 +1,167 @@
+"""EBTR Trainer: the application factory."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with this configuration; the message says what to set."""
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("TRAINER_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_configuration(app, test_config)
+    register_extensions(app)
+    load_content(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    from .config import Defaults, database_url_from_environment
+
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    url = database_url_from_environment()
+    if url:
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    for name in ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "SIGNING_KEY_PATH", "CONTENT_ROOT"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    development = app.debug or app.testing
+    if not app.config.get("SECRET_KEY"):
+        if not development:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+                "string (e.g. python -c 'import secrets; print(secrets.token_hex(32))'), or run with "
+                "FLASK_DEBUG=1 for local development."
+            )
+        app.config["SECRET_KEY"] = _development_secret(app)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'trainer.sqlite3'}"
+    if not development:
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    app.config["CONTENT_ROOT"] = app.config.get("CONTENT_ROOT") or str(ROOT)
+
+
+def _development_secret(app: Flask) -> str:
+    """A random secret kept in instance/ so development sessions survive restarts."""
+    import secrets
+
+    path = Path(app.instance_path) / "dev-secret-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from .core import database
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        from .auth.models import User
+
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+
+def load_content(app: Flask) -> None:
+    from .content.loader import ContentInvalid, load_curriculum
+
+    try:
+        app.extensions["curriculum"] = load_curriculum(Path(app.config["CONTENT_ROOT"]))
+    except ContentInvalid as error:
+        # The same lines as `flask content check`, then stop: never serve broken content.
+        for problem in error.problems:
+            print(problem, file=sys.stderr)  # noqa: T201
+        raise SystemExit(f"EBTR Trainer: {len(error.problems)} content problem(s); see above.") from None
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .auth.decorators import enforce_declared_access
+    from .core import bp as core_bp
+    from .learning import bp as learning_bp
+
+    from .auth import views as _auth_views  # noqa: F401
+    from .core import views as _core_views  # noqa: F401
+    from .learning import views as _learning_views  # noqa: F401
+
+    enforce_declared_access(app)
+    for blueprint in (core_bp, auth_bp, learning_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .core.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from .core.security import register_security_headers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .core.templating import register_template_helpers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .auth.cli import create_admin_command
+    from .content.cli import content_group
+    from .program.cli import seed_demo_command
+
+    for command in (create_admin_command, content_group, seed_demo_command):
+        app.cli.add_command(command)
+
+
+def configure_logging(app: Flask) -> None:
+    from .core.logging import configure_logging as configure
+
+    configure(app)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.core.models import utcnow
+from trainer.extensions import db
+from trainer.program.models import Cohort, Program
+
+from .permissions import Role
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-cased; sign-in compares lower-cased
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True, create_constraint=True, name="role"),
+        nullable=False,
+    )
+    program_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programs.id"), nullable=True, index=True)
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"), nullable=True, index=True)
+    is_enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
+    #: reviewers' access ends at this time; None for every other role
+    access_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    program: Mapped[Program | None] = relationship(lazy="joined")
+    cohort: Mapped[Cohort | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
+        sa.CheckConstraint(
+            "role = 'admin' OR program_id IS NOT NULL", name="program_member"
+        ),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        if not self.is_enabled:
+            return False
+        if self.access_expires_at is not None and self.access_expires_at <= utcnow():
+            return False
+        return True

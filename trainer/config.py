@@ -1,0 +1,54 @@
+"""Default configuration. Loaded first; ``instance/config.py``, ``FLASK_*`` environment
+variables and a test mapping override it, in that order (see create_app)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class Defaults:
+    # Secrets have no default outside development: create_app refuses to start without them.
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    #: Flask-Limiter storage; memory:// for one process, redis://host:6379 for several servers
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
+
+    #: argon2 parameters (RFC 9106 low-memory recommendation); the tests lower them
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    #: where modules/ and quizzes/ live; the repository root by default
+    CONTENT_ROOT: str | None = None
+
+    #: the Ed25519 signing key (PEM); generated into instance/ when not given
+    SIGNING_KEY_PATH: str | None = None
+    SIGNING_KEY_PEM: str | None = None
+
+    AUDIT_PAGE_SIZE = 50
+    LOG_LEVEL = "INFO"
+
+
+def database_url_from_environment() -> str | None:
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgres://"):
+        # Heroku-style URLs name a dialect SQLAlchemy no longer accepts.
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url

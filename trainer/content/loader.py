@@ -1,0 +1,425 @@
+"""Loading and validating the curriculum files.
+
+Every problem becomes a :class:`ContentProblem` naming the file, the field and the line, so
+``flask --app app content check`` and start-up can print one line per problem, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .render import render_markdown
+from .schema import BranchingItem, Kind, ModuleFile, QuizFile
+
+FRONT_MATTER_FENCE = "---"
+
+
+@dataclass(frozen=True, order=True)
+class ContentProblem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    """The curriculum files do not validate; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Module:
+    """One module with its quiz, as loaded from one content version."""
+
+    meta: ModuleFile
+    quiz: QuizFile
+    body_html: str
+    version: str
+    module_source: str
+    quiz_source: str
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def kind(self) -> Kind:
+        return self.meta.kind
+
+    def competency(self, competency_id: str):
+        return next((c for c in self.meta.competencies if c.id == competency_id), None)
+
+    def reference(self, reference_id: str):
+        return next((r for r in self.meta.references if r.id == reference_id), None)
+
+
+@dataclass
+class Curriculum:
+    modules: dict[str, Module] = field(default_factory=dict)
+
+    def get(self, slug: str) -> Module | None:
+        return self.modules.get(slug)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(sorted(self.modules.values(), key=lambda m: (m.meta.order, m.title)))
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+
+def content_version(module_source: str, quiz_source: str) -> str:
+    """The version of a module: a hash of its two files, so any edit makes a new version."""
+    digest = hashlib.sha256()
+    for text in (module_source, quiz_source):
+        data = text.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _LineLocator:
+    """Finds the line of a field path in a composed YAML node tree."""
+
+    def __init__(self, node: yaml.Node | None, first_line: int):
+        self.node = node
+        self.first_line = first_line
+
+    def line_of(self, path: Iterable[Any]) -> int:
+        node = self.node
+        if node is None:
+            return self.first_line
+        line = node.start_mark.line
+        for part in path:
+            child = self._child(node, part)
+            if child is None:
+                break
+            node, line = child
+        return line + self.first_line
+
+    @staticmethod
+    def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node, int] | None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if str(key.value) == str(part):
+                    return value, key.start_mark.line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+                return child, child.start_mark.line
+        return None
+
+
+def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> Iterator[tuple[tuple, int, str]]:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                yield (*path, name), key.start_mark.line, f"duplicate key {name!r}"
+            seen.add(name)
+            yield from _duplicate_keys(value, (*path, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            yield from _duplicate_keys(child, (*path, index))
+
+
+def _field_name(path: Iterable[Any]) -> str:
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "(file)"
+
+
+class _Document:
+    """One YAML document of a content file, with what is needed to name lines."""
+
+    def __init__(self, file: str, text: str, first_line: int):
+        self.file = file
+        self.first_line = first_line
+        self.problems: list[ContentProblem] = []
+        self.data: Any = None
+        self.locator = _LineLocator(None, first_line)
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+            line = first_line + (mark.line if mark else 0)
+            problem = getattr(error, "problem", None) or str(error)
+            self.problem((), f"not valid YAML: {problem}", line=line)
+            return
+        self.locator = _LineLocator(node, first_line)
+        for path, line, message in _duplicate_keys(node):
+            self.problem(path, message, line=line + first_line)
+
+    def problem(self, path: Iterable[Any], message: str, *, line: int | None = None) -> None:
+        path = tuple(path)
+        if line is None:
+            line = self.locator.line_of(path)
+        self.problems.append(ContentProblem(self.file, line, _field_name(path), message))
+
+    def validate(self, model: type):
+        if self.problems:
+            return None
+        if not isinstance(self.data, dict):
+            self.problem((), "expected a mapping of fields")
+            return None
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as error:
+            for detail in error.errors():
+                loc = [part for part in detail["loc"] if part not in _UNION_TAGS]
+                self.problem(loc, _message(detail))
+            return None
+
+
+_UNION_TAGS = {"single", "multiple", "branching", "int", "literal['all']"}
+
+
+def _message(detail: dict) -> str:
+    kind = detail["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    message = detail["msg"]
+    return message.removeprefix("Value error, ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Module and quiz files
+
+
+def _split_front_matter(doc_file: str, text: str) -> tuple[str, str, list[ContentProblem]]:
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        return "", "", [ContentProblem(doc_file, 1, "(front matter)", "must start with a line '---'")]
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FRONT_MATTER_FENCE:
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), []
+    return "", "", [ContentProblem(doc_file, 1, "(front matter)", "no closing '---' line")]
+
+
+def _read(path: Path, display: str) -> tuple[str | None, list[ContentProblem]]:
+    try:
+        return path.read_text(encoding="utf-8"), []
+    except UnicodeDecodeError as error:
+        return None, [ContentProblem(display, 1, "(file)", f"not UTF-8 text: {error.reason}")]
+    except OSError as error:
+        return None, [ContentProblem(display, 1, "(file)", f"cannot be read: {error.strerror}")]
+
+
+def parse_module(display: str, text: str) -> tuple[ModuleFile | None, str, _Document | None, list]:
+    front, body, problems = _split_front_matter(display, text)
+    if problems:
+        return None, "", None, problems
+    doc = _Document(display, front, first_line=2)
+    meta = doc.validate(ModuleFile)
+    if meta is not None:
+        _check_module(meta, doc)
+    if not body.strip():
+        doc.problems.append(ContentProblem(display, 1, "(body)", "the Markdown body is empty"))
+    return (meta if not doc.problems else None), body, doc, doc.problems
+
+
+def parse_quiz(display: str, text: str) -> tuple[QuizFile | None, _Document]:
+    doc = _Document(display, text, first_line=1)
+    quiz = doc.validate(QuizFile)
+    return (quiz if not doc.problems else None), doc
+
+
+def _check_module(meta: ModuleFile, doc: _Document) -> None:
+    _unique(doc, "objectives", [o.id for o in meta.objectives])
+    _unique(doc, "competencies", [c.id for c in meta.competencies])
+    _unique(doc, "references", [r.id for r in meta.references])
+    references = {r.id for r in meta.references}
+    for index, stat in enumerate(meta.evidence.statistics):
+        if stat.source not in references:
+            doc.problem(
+                ("evidence", "statistics", index, "source"),
+                f"names reference {stat.source!r}, which is not in references",
+            )
+    if meta.evidence.framework not in meta.levels:
+        doc.problem(("evidence", "framework"), "names a framework the module has no level in")
+
+
+def _unique(doc: _Document, field_name: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for index, identifier in enumerate(ids):
+        if identifier in seen:
+            doc.problem((field_name, index, "id"), f"duplicate id {identifier!r}")
+        seen.add(identifier)
+
+
+def check_quiz_against_module(quiz: QuizFile, meta: ModuleFile, doc: _Document) -> None:
+    """Cross-checks between a quiz and its module, and the shape of branching scenarios."""
+    competencies = {c.id for c in meta.competencies}
+    objectives = {o.id for o in meta.objectives}
+    if quiz.module != meta.slug:
+        doc.problem(("module",), f"names module {quiz.module!r}, expected {meta.slug!r}")
+    _unique(doc, "items", [item.id for item in quiz.items])
+    for index, item in enumerate(quiz.items):
+        if item.competency not in competencies:
+            doc.problem(("items", index, "competency"), f"no competency {item.competency!r} in the module")
+        if item.objective not in objectives:
+            doc.problem(("items", index, "objective"), f"no objective {item.objective!r} in the module")
+        if isinstance(item, BranchingItem):
+            _check_branching(item, ("items", index), doc)
+        else:
+            _unique(doc, f"items[{index}].options", [o.id for o in item.options])
+    types = {item.type for item in quiz.items}
+    for needed in ("single", "multiple", "branching"):
+        if needed not in types:
+            doc.problem(("items",), f"needs at least one item of type {needed!r}")
+    for label, wanted, seen in (
+        ("competency", competencies, {i.competency for i in quiz.items}),
+        ("objective", objectives, {i.objective for i in quiz.items}),
+    ):
+        for missing in sorted(wanted - seen):
+            doc.problem(("items",), f"no item covers {label} {missing!r}")
+
+
+def _check_branching(item: BranchingItem, path: tuple, doc: _Document) -> None:
+    points = {p.id: p for p in item.points}
+    _unique(doc, _field_name((*path, "points")), [p.id for p in item.points])
+    if item.start not in points:
+        doc.problem((*path, "start"), f"names point {item.start!r}, which does not exist")
+        return
+    for p_index, point in enumerate(item.points):
+        _unique(doc, _field_name((*path, "points", p_index, "options")), [o.id for o in point.options])
+        for o_index, option in enumerate(point.options):
+            if option.next not in points:
+                doc.problem(
+                    (*path, "points", p_index, "options", o_index, "next"),
+                    f"names point {option.next!r}, which does not exist",
+                )
+    cycle = _find_cycle(item.start, points)
+    if cycle:
+        doc.problem((*path, "points"), "the scenario has a cycle: " + " -> ".join(cycle))
+        return
+    reachable = _reachable(item.start, points)
+    for p_index, point in enumerate(item.points):
+        if point.id not in reachable:
+            doc.problem((*path, "points", p_index, "id"), f"point {point.id!r} cannot be reached from start")
+
+
+def _reachable(start: str, points: dict) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in points:
+            continue
+        seen.add(current)
+        stack.extend(option.next for option in points[current].options)
+    return seen
+
+
+def _find_cycle(start: str, points: dict) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        if node not in points:
+            return None
+        if state.get(node) == 1:
+            return [*trail[trail.index(node) :], node]
+        if state.get(node) == 2:
+            return None
+        state[node] = 1
+        for option in points[node].options:
+            found = visit(option.next, [*trail, node])
+            if found:
+                return found
+        state[node] = 2
+        return None
+
+    return visit(start, [])
+
+
+def build_module(
+    module_display: str, module_text: str, quiz_display: str, quiz_text: str
+) -> tuple[Module | None, list[ContentProblem]]:
+    """Parse one module and its quiz from their texts (also used for stored old versions)."""
+    meta, body, module_doc, problems = parse_module(module_display, module_text)
+    quiz, quiz_doc = parse_quiz(quiz_display, quiz_text)
+    problems = list(problems) + quiz_doc.problems
+    if meta is not None and quiz is not None:
+        check_quiz_against_module(quiz, meta, quiz_doc)
+        problems = list(quiz_doc.problems)
+    if problems or meta is None or quiz is None:
+        return None, problems
+    module = Module(
+        meta=meta,
+        quiz=quiz,
+        body_html=render_markdown(body),
+        version=content_version(module_text, quiz_text),
+        module_source=module_text,
+        quiz_source=quiz_text,
+    )
+    return module, []
+
+
+def load_curriculum(root: Path) -> Curriculum:
+    """Load ``modules/`` and ``quizzes/`` under ``root``; raise ContentInvalid on any problem."""
+    problems: list[ContentProblem] = []
+    curriculum = Curriculum()
+    module_dir, quiz_dir = root / "modules", root / "quizzes"
+    module_paths = sorted(module_dir.glob("*.md")) if module_dir.is_dir() else []
+    quiz_paths = sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else []
+    if not module_paths:
+        problems.append(ContentProblem("modules/", 1, "(folder)", "no module files (modules/*.md)"))
+    quiz_slugs = {path.stem for path in quiz_paths}
+    for path in quiz_paths:
+        if not (module_dir / f"{path.stem}.md").exists():
+            problems.append(
+                ContentProblem(f"quizzes/{path.name}", 1, "(file)", f"no module modules/{path.stem}.md for this quiz")
+            )
+    for path in module_paths:
+        display = f"modules/{path.name}"
+        quiz_display = f"quizzes/{path.stem}.yaml"
+        if path.stem not in quiz_slugs:
+            problems.append(ContentProblem(display, 1, "(file)", f"the module has no quiz ({quiz_display})"))
+            continue
+        module_text, read_problems = _read(path, display)
+        quiz_text, quiz_read_problems = _read(quiz_dir / f"{path.stem}.yaml", quiz_display)
+        problems += read_problems + quiz_read_problems
+        if module_text is None or quiz_text is None:
+            continue
+        module, found = build_module(display, module_text, quiz_display, quiz_text)
+        problems += found
+        if module is None:
+            continue
+        if module.slug != path.stem:
+            meta_doc = _Document(display, _split_front_matter(display, module_text)[0], 2)
+            meta_doc.problem(("slug",), f"is {module.slug!r} but the file is named {path.name}")
+            problems += meta_doc.problems
+            continue
+        curriculum.modules[module.slug] = module
+    if problems:
+        raise ContentInvalid(problems)
+    return curriculum

@@ -1,0 +1,32 @@
+"""Markdown to sanitised HTML: content is reviewed, but the page still never trusts it."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("table")
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
+    "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+
+
+def render_markdown(text: str) -> str:
+    html = _markdown.render(text)
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"https", "http", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_inline(text: str) -> Markup:
+    """Inline Markdown (emphasis in citations, option text) as safe markup."""
+    html = _markdown.renderInline(text)
+    return Markup(nh3.clean(html, tags={"em", "strong", "code", "a"}, attributes={"a": {"href"}}))  # noqa: S704

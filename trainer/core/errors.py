@@ -1,0 +1,51 @@
+"""Friendly error pages for every status; they render for anonymous users and without a
+database."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from trainer.extensions import db
+
+logger = logging.getLogger(__name__)
+
+PAGES = {400, 401, 403, 404, 405, 429, 500}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def render_error(code: int, description: str | None = None):
+    if wants_json():
+        return jsonify(error=code, message=description or ""), code
+    template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
+    return render_template(template, code=code, description=description), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return render_error(400, "The form expired or was sent from elsewhere. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        if error.code >= 500:
+            db.session.rollback()
+        return render_error(error.code, error.description if error.code in (400, 429) else None)
+
+    @app.errorhandler(Exception)
+    def _unexpected_error(error: Exception):
+        try:
+            db.session.rollback()
+        except Exception:  # the database itself may be what failed
+            logger.exception("Rollback failed while handling an error")
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

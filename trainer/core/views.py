@@ -1,0 +1,12 @@
+from flask import Response
+
+from trainer.auth.decorators import public
+
+from . import bp
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> Response:
+    """For load balancers: touches neither the session nor the database."""
+    return Response("ok", mimetype="text/plain")

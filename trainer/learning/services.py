@@ -1,0 +1,243 @@
+"""The trainee's learning: catalogue, module statuses, quiz attempts."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from trainer.audit.services import lock_chain, record
+from trainer.auth.models import User
+from trainer.content.loader import Curriculum, Module, build_module
+from trainer.content.schema import KIND_LABELS, LEVEL_LABELS, Kind, Level
+from trainer.core.models import TrainerError, utcnow
+from trainer.extensions import db
+
+from .models import Attempt, ContentVersion
+from .quizflow import Progress, is_complete
+from .scoring import score_attempt
+
+logger = logging.getLogger(__name__)
+
+
+class ModuleStatus(enum.StrEnum):
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    KNOWLEDGE_DEMONSTRATED = "knowledge demonstrated"
+    COMPETENCY_VERIFIED = "competency verified"
+
+    @property
+    def step(self) -> int:
+        return list(ModuleStatus).index(self)
+
+
+class QuizIncomplete(TrainerError):
+    pass
+
+
+class AttemptOutOfOrder(TrainerError):
+    status_code = 409
+
+
+def curriculum() -> Curriculum:
+    return current_app.extensions["curriculum"]
+
+
+def framework_of(user: User) -> str:
+    return user.program.framework if user.program is not None else "apa-2011"
+
+
+def visible_modules(user: User) -> list[Module]:
+    """The modules with a level in the framework of the user's program."""
+    framework = framework_of(user)
+    return [module for module in curriculum() if framework in module.meta.levels]
+
+
+def visible_module(user: User, slug: str) -> Module | None:
+    module = curriculum().get(slug)
+    if module is None or framework_of(user) not in module.meta.levels:
+        return None
+    return module
+
+
+@dataclass(frozen=True)
+class CatalogueGroup:
+    kind: Kind
+    level: Level
+    modules: list[Module]
+
+    @property
+    def title(self) -> str:
+        return f"{KIND_LABELS[self.kind]} — {LEVEL_LABELS[self.level]}"
+
+
+def catalogue(user: User) -> list[CatalogueGroup]:
+    framework = framework_of(user)
+    grouped: dict[tuple[Kind, Level], list[Module]] = defaultdict(list)
+    for module in visible_modules(user):
+        grouped[(module.kind, module.meta.levels[framework])].append(module)
+    order = [(kind, level) for kind in Kind for level in Level]
+    return [CatalogueGroup(kind, level, grouped[(kind, level)]) for kind, level in order if grouped[(kind, level)]]
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    attempts: int = 0
+    best_score: float | None = None
+    is_passed: bool = False
+
+
+def attempt_summaries(trainee: User) -> dict[str, AttemptSummary]:
+    """Attempt counts, best score and pass per module, in one query."""
+    rows = db.session.execute(
+        sa.select(
+            Attempt.module_slug,
+            sa.func.count(Attempt.id),
+            sa.func.max(Attempt.score),
+            sa.func.max(sa.case((Attempt.is_passed, 1), else_=0)),
+        )
+        .where(Attempt.trainee_id == trainee.id)
+        .group_by(Attempt.module_slug)
+    ).all()
+    return {slug: AttemptSummary(count, best, bool(passed)) for slug, count, best, passed in rows}
+
+
+def module_statuses(
+    trainee: User, summaries: dict[str, AttemptSummary], verified: set[str]
+) -> dict[str, ModuleStatus]:
+    statuses = {}
+    for module in visible_modules(trainee):
+        summary = summaries.get(module.slug, AttemptSummary())
+        if module.slug in verified and summary.is_passed:
+            statuses[module.slug] = ModuleStatus.COMPETENCY_VERIFIED
+        elif summary.is_passed:
+            statuses[module.slug] = ModuleStatus.KNOWLEDGE_DEMONSTRATED
+        elif summary.attempts:
+            statuses[module.slug] = ModuleStatus.IN_PROGRESS
+        else:
+            statuses[module.slug] = ModuleStatus.NOT_STARTED
+    return statuses
+
+
+def attempt_history(trainee: User, slug: str) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.trainee_id == trainee.id, Attempt.module_slug == slug)
+            .order_by(Attempt.number.desc())
+        )
+    )
+
+
+def next_attempt_number(trainee: User, slug: str) -> int:
+    count = db.session.scalar(
+        sa.select(sa.func.count(Attempt.id)).where(Attempt.trainee_id == trainee.id, Attempt.module_slug == slug)
+    )
+    return (count or 0) + 1
+
+
+def get_attempt(trainee: User, slug: str, number: int) -> Attempt | None:
+    return db.session.scalar(
+        sa.select(Attempt).where(
+            Attempt.trainee_id == trainee.id, Attempt.module_slug == slug, Attempt.number == number
+        )
+    )
+
+
+def store_content_version(module: Module) -> ContentVersion:
+    """The stored copy of this module version, created the first time it is used."""
+    stored = db.session.scalar(
+        sa.select(ContentVersion).where(ContentVersion.slug == module.slug, ContentVersion.version == module.version)
+    )
+    if stored is None:
+        stored = ContentVersion(
+            slug=module.slug,
+            version=module.version,
+            module_source=module.module_source,
+            quiz_source=module.quiz_source,
+        )
+        db.session.add(stored)
+        db.session.flush()
+        record("content.version_stored", subject=f"content:{module.slug}", payload={"version": module.version})
+    return stored
+
+
+@functools.lru_cache(maxsize=256)
+def _module_from_sources(slug: str, version: str, module_source: str, quiz_source: str) -> Module:
+    module, problems = build_module(f"modules/{slug}.md", module_source, f"quizzes/{slug}.yaml", quiz_source)
+    if module is None:
+        # A stored version was valid when stored; if the schema has since tightened, it is
+        # still shown as it was. Problems here are a programming error, not bad input.
+        raise RuntimeError(f"stored content {slug}@{version[:12]} no longer parses: {problems[0]}")
+    return module
+
+
+def module_of_attempt(attempt: Attempt) -> Module:
+    """The module exactly as it was when the attempt was taken."""
+    current = curriculum().get(attempt.module_slug)
+    stored = attempt.content_version
+    if current is not None and current.version == stored.version:
+        return current
+    return _module_from_sources(stored.slug, stored.version, stored.module_source, stored.quiz_source)
+
+
+def submit_attempt(trainee: User, module: Module, progress: Progress) -> tuple[Attempt, bool]:
+    """Record the attempt; returns (attempt, created). A resubmitted form returns the
+    attempt it already recorded instead of a second one."""
+    if not is_complete(module, progress):
+        raise QuizIncomplete("Answer every item before you submit.")
+    # Appends to the audit chain are serialised; taking that lock first also makes the
+    # "already recorded?" check and the insert below atomic for concurrent submits.
+    lock_chain()
+    existing = get_attempt(trainee, module.slug, progress.number)
+    if existing is not None:
+        return existing, False
+    expected = next_attempt_number(trainee, module.slug)
+    if progress.number != expected:
+        raise AttemptOutOfOrder("This quiz page is out of date. Start the quiz again.")
+    result = score_attempt(module.quiz, progress.answers)
+    version = store_content_version(module)
+    attempt = Attempt(
+        trainee_id=trainee.id,
+        program_id=trainee.program_id,
+        module_slug=module.slug,
+        number=progress.number,
+        content_version_id=version.id,
+        answers=progress.answers,
+        item_scores=result.item_scores,
+        competency_scores=result.competency_scores,
+        score=result.score,
+        pass_mark=module.quiz.pass_mark,
+        is_passed=result.is_passed,
+        started_at=progress.started_at,
+        submitted_at=utcnow(),
+    )
+    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        existing = get_attempt(trainee, module.slug, progress.number)
+        if existing is None:
+            raise
+        return existing, False
+    record(
+        "attempt.submitted",
+        actor=trainee,
+        subject=f"attempt:{attempt.id}",
+        payload={
+            "module": module.slug,
+            "number": attempt.number,
+            "version": module.version,
+            "score": attempt.score,
+            "passed": attempt.is_passed,
+        },
+    )
+    logger.info("Attempt %s on %s submitted by %s (%s%%)", attempt.number, module.slug, trainee.id, attempt.score)
+    return attempt, True

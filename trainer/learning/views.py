@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from trainer.auth.decorators import login_required, require
+from trainer.auth.home import home_url_for
+from trainer.auth.permissions import Permission
+from trainer.content.render import render_inline
+from trainer.core.models import TrainerError
+from trainer.extensions import db
+
+from . import bp, quizflow
+from .forms import AnswerForm, StartQuizForm, SubmitAttemptForm
+from .services import (
+    attempt_history,
+    attempt_summaries,
+    catalogue,
+    get_attempt,
+    module_of_attempt,
+    module_statuses,
+    next_attempt_number,
+    submit_attempt,
+    visible_module,
+)
+
+
+def get_module_or_404(slug: str):
+    module = visible_module(current_user, slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+@bp.route("/")
+@login_required
+def index():
+    return redirect(home_url_for(current_user))
+
+
+@bp.route("/modules", endpoint="catalogue")
+@require(Permission.LEARNING_MODULE_READ)
+def catalogue_page():
+    groups = catalogue(current_user)
+    summaries = attempt_summaries(current_user)
+    statuses = module_statuses(current_user, summaries, frozenset())
+    return render_template("learning/catalogue.html", groups=groups, statuses=statuses, summaries=summaries)
+
+
+@bp.route("/modules/<slug>")
+@require(Permission.LEARNING_MODULE_READ)
+def module_page(slug: str):
+    module = get_module_or_404(slug)
+    return render_template("learning/module.html", module=module, render_inline=render_inline)
+
+
+@bp.route("/modules/<slug>/quiz")
+@require(Permission.LEARNING_QUIZ_TAKE)
+def take_quiz(slug: str):
+    module = get_module_or_404(slug)
+    progress = quizflow.start(module, next_attempt_number(current_user, slug))
+    form = StartQuizForm(state=quizflow.encode(progress, _secret()))
+    history = attempt_history(current_user, slug)
+    return render_template("learning/quiz_start.html", module=module, form=form, history=history)
+
+
+def _render_step(module, progress, form, status=200):
+    step = quizflow.current_step(module, progress)
+    if step is None:
+        submit_form = SubmitAttemptForm(formdata=None, state=quizflow.encode(progress, _secret()))
+        return render_template("learning/quiz_submit.html", module=module, form=submit_form, progress=progress)
+    form.state.data = quizflow.encode(progress, _secret())
+    return render_template(
+        "learning/quiz_step.html", module=module, form=form, step=step, render_inline=render_inline
+    ), status
+
+
+@bp.route("/modules/<slug>/quiz/step", methods=["POST"])
+@require(Permission.LEARNING_QUIZ_TAKE)
+def answer_step(slug: str):
+    module = get_module_or_404(slug)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        progress = quizflow.decode(form.state.data, _secret(), module)
+    except quizflow.ProgressInvalid as error:
+        flash(str(error), "warning")
+        return redirect(url_for("learning.take_quiz", slug=slug))
+    try:
+        quizflow.apply_answer(module, progress, form.chosen.data or [])
+    except quizflow.AnswerInvalid as error:
+        form.chosen.errors = [str(error)]
+        return _render_step(module, progress, form, status=422)
+    form = AnswerForm(formdata=None)
+    return _render_step(module, progress, form)
+
+
+@bp.route("/modules/<slug>/quiz/begin", methods=["POST"])
+@require(Permission.LEARNING_QUIZ_TAKE)
+def begin_quiz(slug: str):
+    module = get_module_or_404(slug)
+    form = StartQuizForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        progress = quizflow.decode(form.state.data, _secret(), module)
+    except quizflow.ProgressInvalid as error:
+        flash(str(error), "warning")
+        return redirect(url_for("learning.take_quiz", slug=slug))
+    return _render_step(module, progress, AnswerForm(formdata=None))
+
+
+@bp.route("/modules/<slug>/quiz/submit", methods=["POST"])
+@require(Permission.LEARNING_QUIZ_TAKE)
+def submit_quiz(slug: str):
+    module = get_module_or_404(slug)
+    form = SubmitAttemptForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        progress = quizflow.decode(form.state.data, _secret(), module)
+        attempt, created = submit_attempt(current_user, module, progress)
+    except (quizflow.ProgressInvalid, TrainerError) as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return redirect(url_for("learning.take_quiz", slug=slug))
+    db.session.commit()
+    if created:
+        flash(f"Attempt {attempt.number} recorded: {attempt.score:g}%.", "success")
+    else:
+        flash(f"Attempt {attempt.number} was already recorded; here it is.", "info")
+    return redirect(url_for("learning.attempt_result", slug=slug, number=attempt.number))
+
+
+@bp.route("/modules/<slug>/quiz/attempts/<int:number>")
+@require(Permission.LEARNING_QUIZ_TAKE)
+def attempt_result(slug: str, number: int):
+    get_module_or_404(slug)
+    attempt = get_attempt(current_user, slug, number)
+    if attempt is None:
+        abort(404)
+    module = module_of_attempt(attempt)
+    history = attempt_history(current_user, slug)
+    return render_template(
+        "learning/attempt_result.html",
+        module=module,
+        attempt=attempt,
+        history=history,
+        current_version=get_module_or_404(slug).version,
+        quizflow=quizflow,
+        render_inline=render_inline,
+    )
+
+
+@bp.route("/progress", endpoint="progress")
+@require(Permission.LEARNING_PROGRESS_READ)
+def progress_page():
+    groups = catalogue(current_user)
+    summaries = attempt_summaries(current_user)
+    statuses = module_statuses(current_user, summaries, frozenset())
+    return render_template("learning/progress.html", groups=groups, statuses=statuses, summaries=summaries)

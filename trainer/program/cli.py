@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from trainer.extensions import db
+
+from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo program, cohort and one user per role (development only)."""
+    if not (current_app.debug or current_app.testing):
+        raise click.ClickException(
+            "seed-demo only runs in development (FLASK_DEBUG=1): it creates accounts with a published password."
+        )
+    created = seed_demo()
+    db.session.commit()
+    if created:
+        click.echo(f"Demo data created: {', '.join(created)}.")
+    else:
+        click.echo("Demo data already present; nothing changed.")
+    click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
+    for email, _name, role in DEMO_USERS:
+        click.echo(f"  {role.value:<10} {email}")

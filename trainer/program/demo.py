@@ -1,0 +1,53 @@
+"""Demo data for trying the product locally. Safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from trainer.auth.models import User
+from trainer.auth.permissions import Role
+from trainer.auth.services import create_user, find_user_by_email
+from trainer.core.models import utcnow
+
+from .services import create_cohort, create_program, find_program
+
+DEMO_PROGRAM = "Demo Psychology Internship"
+DEMO_COHORT = "2026–2027 cohort"
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS = [
+    ("trainee@example.org", "Taylor Trainee", Role.TRAINEE),
+    ("supervisor@example.org", "Sam Supervisor", Role.SUPERVISOR),
+    ("director@example.org", "Dana Director", Role.DIRECTOR),
+    ("reviewer@example.org", "Riley Reviewer", Role.REVIEWER),
+]
+
+
+def seed_demo() -> list[str]:
+    """Create what is missing of the demo data; return what was created."""
+    created: list[str] = []
+    program = find_program(DEMO_PROGRAM)
+    if program is None:
+        program = create_program(DEMO_PROGRAM, timezone="America/New_York")
+        created.append(f"program {DEMO_PROGRAM!r}")
+    cohort = next((c for c in program.cohorts if c.name == DEMO_COHORT), None)
+    if cohort is None:
+        cohort = create_cohort(program, DEMO_COHORT)
+        created.append(f"cohort {DEMO_COHORT!r}")
+    for email, name, role in DEMO_USERS:
+        if find_user_by_email(email) is not None:
+            continue
+        user: User = _create_demo_user(email, name, role, program.id, cohort.id)
+        created.append(f"{role.value} {user.email}")
+    return created
+
+
+def _create_demo_user(email: str, name: str, role: Role, program_id: int, cohort_id: int) -> User:
+    return create_user(
+        email=email,
+        name=name,
+        password=DEMO_PASSWORD,
+        role=role,
+        program_id=program_id,
+        cohort_id=cohort_id if role is Role.TRAINEE else None,
+        access_expires_at=utcnow() + timedelta(days=90) if role is Role.REVIEWER else None,
+    )
