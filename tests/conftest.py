@@ -69,7 +69,20 @@ def app(database_url):
             engine.dispose()
 
 
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(autouse=True)
+def _isolated_database(request):
+    """Every test but the browser journeys (which run their own server) gets db_session."""
+    if request.node.get_closest_marker("e2e") is None:
+        request.getfixturevalue("db_session")
+
+
+@pytest.fixture
 def db_session(app):
     """Each test runs inside a transaction that is rolled back: commits in views only end a
     savepoint. Flask-SQLAlchemy 3 ignores a session bind (pallets-eco/flask-sqlalchemy#1167),

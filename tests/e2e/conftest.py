@@ -1,0 +1,123 @@
+"""Browser journeys: Playwright drives Debian's Chromium against a live server that runs
+create_app on its own file database (a copy of a migrated, seeded template per test)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests import dbutil
+from tests.conftest import TEST_CONFIG
+from trainer import create_app
+from trainer.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "demo-password"
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """Each test has its own live server; pages are opened with live_server.url."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        # A missing browser is a failure, never a skip: CI installs it (.ci/services.sh).
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (bash .ci/services.sh)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS, "headless": True}
+
+
+def _live_config(url: str, tmp: Path) -> dict:
+    return {
+        **TEST_CONFIG,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SIGNING_KEY_PATH": str(tmp / "signing-key.pem"),
+    }
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory) -> Path:
+    """A SQLite file with the schema (built by the migrations) and the demo data."""
+    from trainer.program.demo import seed_demo
+
+    folder = tmp_path_factory.mktemp("e2e-template")
+    path = folder / "template.sqlite3"
+    app = create_app(_live_config(f"sqlite:///{path}", folder))
+    dbutil.migrate(app)
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+        with self.app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(template_database, tmp_path):
+    path = tmp_path / "live.sqlite3"
+    shutil.copyfile(template_database, path)
+    app = create_app(_live_config(f"sqlite:///{path}", tmp_path))
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign in through the real form, as a person would."""
+
+    def sign_in_as(email: str, password: str = DEMO_PASSWORD):
+        page.goto(live_server.url + "/login")
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return sign_in_as
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """axe-core on the current page: no serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(label: str):
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        details = "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+        assert not bad, f"axe found serious/critical violations on {label}: {details}"
+
+    return check

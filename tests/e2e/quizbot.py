@@ -1,0 +1,78 @@
+"""Answers a quiz in the browser the way a person does: reads which item is shown, picks an
+option by its label, and moves on with the keyboard or the mouse."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from playwright.sync_api import Page, expect
+
+from trainer.content.render import render_inline
+from trainer.content.schema import BranchingItem, MultipleItem, Quality
+
+
+def accessible_name(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", str(render_inline(text)))).strip()
+
+
+def _current_item(page: Page, module):
+    heading = page.get_by_role("heading", level=1).inner_text()
+    match = re.search(r"item (\d+) of (\d+)", heading)
+    assert match, f"not on a quiz step: {heading!r}"
+    return module.quiz.items[int(match.group(1)) - 1]
+
+
+def _current_point(page: Page, item: BranchingItem):
+    for point in item.points:
+        if point.end:
+            continue
+        first = accessible_name(point.options[0].text)
+        if page.get_by_role("radio", name=first, exact=True).count():
+            return point
+    raise AssertionError(f"no decision point of {item.id} is shown")
+
+
+def choose(page: Page, module, *, right: bool, keyboard: bool = False) -> None:
+    """Answer the step on screen, rightly or wrongly, and continue."""
+    item = _current_item(page, module)
+    if isinstance(item, BranchingItem):
+        point = _current_point(page, item)
+        wanted = Quality.BEST if right else Quality.POOR
+        options = [o for o in point.options if o.quality is wanted] or [
+            o for o in point.options if o.quality is not Quality.BEST
+        ]
+        picks, role = options[:1], "radio"
+    elif isinstance(item, MultipleItem):
+        keyed = [o for o in item.options if o.correct]
+        unkeyed = [o for o in item.options if not o.correct]
+        picks = keyed if right else (unkeyed[: len(keyed)] if len(unkeyed) >= len(keyed) else unkeyed)
+        role = "checkbox"
+    else:
+        picks = [next(o for o in item.options if o.correct is right)]
+        role = "radio"
+    for option in picks:
+        control = page.get_by_role(role, name=accessible_name(option.text), exact=True)
+        if keyboard:
+            control.focus()
+            page.keyboard.press("Space")
+        else:
+            control.check()
+        expect(control).to_be_checked()
+    button = page.get_by_role("button", name=re.compile(r"^(Continue|Choose and continue)$"))
+    with page.expect_navigation():
+        if keyboard:
+            button.focus()
+            page.keyboard.press("Enter")
+        else:
+            button.click()
+
+
+def take_quiz(page: Page, base_url: str, module, *, right: bool, keyboard: bool = False) -> None:
+    page.goto(f"{base_url}/modules/{module.slug}/quiz")
+    page.get_by_role("button", name="Start the quiz").click()
+    for _ in range(200):
+        if page.get_by_role("button", name="Submit my attempt").count():
+            break
+        choose(page, module, right=right, keyboard=keyboard)
+    page.get_by_role("button", name="Submit my attempt").click()
