@@ -19,8 +19,9 @@ class ContentVersion(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(60), nullable=False)
     #: SHA-256 of the two files (trainer.content.loader.content_version)
     version: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    module_source: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    quiz_source: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: deferred: lists of attempts show the version hash, only a result page needs the text
+    module_source: Mapped[str] = mapped_column(sa.Text, nullable=False, deferred=True)
+    quiz_source: Mapped[str] = mapped_column(sa.Text, nullable=False, deferred=True)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("slug", "version", name="uq_content_versions_slug_version"),)

@@ -125,6 +125,22 @@ def module_statuses(
     return statuses
 
 
+def latest_attempts(trainee: User) -> dict[str, Attempt]:
+    """The newest attempt of each module, in one query."""
+    newest = (
+        sa.select(Attempt.module_slug, sa.func.max(Attempt.number).label("number"))
+        .where(Attempt.trainee_id == trainee.id)
+        .group_by(Attempt.module_slug)
+        .subquery()
+    )
+    attempts = db.session.scalars(
+        sa.select(Attempt)
+        .join(newest, sa.and_(Attempt.module_slug == newest.c.module_slug, Attempt.number == newest.c.number))
+        .where(Attempt.trainee_id == trainee.id)
+    )
+    return {attempt.module_slug: attempt for attempt in attempts}
+
+
 def attempt_history(trainee: User, slug: str) -> list[Attempt]:
     return list(
         db.session.scalars(

@@ -17,6 +17,7 @@ from .services import (
     attempt_summaries,
     catalogue,
     get_attempt,
+    latest_attempts,
     module_of_attempt,
     module_statuses,
     next_attempt_number,
@@ -163,4 +164,10 @@ def progress_page():
     groups = catalogue(current_user)
     summaries = attempt_summaries(current_user)
     statuses = module_statuses(current_user, summaries, frozenset())
-    return render_template("learning/progress.html", groups=groups, statuses=statuses, summaries=summaries)
+    return render_template(
+        "learning/progress.html",
+        groups=groups,
+        statuses=statuses,
+        summaries=summaries,
+        latest=latest_attempts(current_user),
+    )
