@@ -37,8 +37,15 @@ def base_url():
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         # A missing browser is a failure, never a skip: CI installs it (.ci/services.sh).
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (bash .ci/services.sh)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS, "headless": True}
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (bash .ci/services.sh)"
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_FLAGS,
+        "headless": True,
+    }
 
 
 def _live_config(url: str, tmp: Path) -> dict:
@@ -116,8 +123,15 @@ def assert_accessible(page):
 
     def check(label: str):
         results = axe.run(page)
-        bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-        details = "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+        bad = [
+            v
+            for v in results.response["violations"]
+            if v.get("impact") in ("serious", "critical")
+        ]
+        details = "; ".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in bad
+        )
         assert not bad, f"axe found serious/critical violations on {label}: {details}"
 
     return check

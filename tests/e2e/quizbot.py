@@ -24,29 +24,71 @@ def _current_item(page: Page, module):
 
 
 def _current_point(page: Page, item: BranchingItem):
+    shown = {
+        page.get_by_role("radio").nth(i).get_attribute("value")
+        for i in range(page.get_by_role("radio").count())
+    }
+    situation = page.get_by_role("main").inner_text()
     for point in item.points:
-        if point.end:
+        if point.end or {option.id for option in point.options} != shown:
             continue
-        first = accessible_name(point.options[0].text)
-        if page.get_by_role("radio", name=first, exact=True).count():
+        if " ".join(point.situation.split())[:40] in " ".join(situation.split()):
             return point
-    raise AssertionError(f"no decision point of {item.id} is shown")
+    raise AssertionError(
+        f"no decision point of {item.id} is shown: options {shown}, text {situation!r}"
+    )
 
 
-def choose(page: Page, module, *, right: bool, keyboard: bool = False) -> None:
-    """Answer the step on screen, rightly or wrongly, and continue."""
+def paths_to_endings(item: BranchingItem) -> dict[str, list[str]]:
+    """For each ending of a scenario, the option ids of one path that reaches it."""
+    points = {point.id: point for point in item.points}
+    found: dict[str, list[str]] = {}
+
+    def walk(point_id: str, trail: list[str]) -> None:
+        point = points[point_id]
+        if point.end:
+            found.setdefault(point_id, trail)
+            return
+        for option in point.options:
+            walk(option.next, [*trail, option.id])
+
+    walk(item.start, [])
+    return found
+
+
+def choose(
+    page: Page,
+    module,
+    *,
+    right: bool,
+    keyboard: bool = False,
+    route: dict | None = None,
+    on_branch=None,
+) -> None:
+    """Answer the step on screen, rightly or wrongly, and continue. ``route`` maps a
+    branching item's id to the option ids to take, in order, instead."""
     item = _current_item(page, module)
     if isinstance(item, BranchingItem):
         point = _current_point(page, item)
-        wanted = Quality.BEST if right else Quality.POOR
-        options = [o for o in point.options if o.quality is wanted] or [
-            o for o in point.options if o.quality is not Quality.BEST
-        ]
+        if on_branch is not None:
+            on_branch()
+        if route and item.id in route:
+            wanted_id = route[item.id].pop(0)
+            options = [o for o in point.options if o.id == wanted_id]
+        else:
+            wanted = Quality.BEST if right else Quality.POOR
+            options = [o for o in point.options if o.quality is wanted] or [
+                o for o in point.options if o.quality is not Quality.BEST
+            ]
         picks, role = options[:1], "radio"
     elif isinstance(item, MultipleItem):
         keyed = [o for o in item.options if o.correct]
         unkeyed = [o for o in item.options if not o.correct]
-        picks = keyed if right else (unkeyed[: len(keyed)] if len(unkeyed) >= len(keyed) else unkeyed)
+        picks = (
+            keyed
+            if right
+            else (unkeyed[: len(keyed)] if len(unkeyed) >= len(keyed) else unkeyed)
+        )
         role = "checkbox"
     else:
         picks = [next(o for o in item.options if o.correct is right)]
@@ -59,7 +101,9 @@ def choose(page: Page, module, *, right: bool, keyboard: bool = False) -> None:
         else:
             control.check()
         expect(control).to_be_checked()
-    button = page.get_by_role("button", name=re.compile(r"^(Continue|Choose and continue)$"))
+    button = page.get_by_role(
+        "button", name=re.compile(r"^(Continue|Choose and continue)$")
+    )
     with page.expect_navigation():
         if keyboard:
             button.focus()
@@ -68,11 +112,27 @@ def choose(page: Page, module, *, right: bool, keyboard: bool = False) -> None:
             button.click()
 
 
-def take_quiz(page: Page, base_url: str, module, *, right: bool, keyboard: bool = False) -> None:
+def take_quiz(
+    page: Page,
+    base_url: str,
+    module,
+    *,
+    right: bool,
+    keyboard: bool = False,
+    route: dict | None = None,
+    on_branch=None,
+) -> None:
     page.goto(f"{base_url}/modules/{module.slug}/quiz")
     page.get_by_role("button", name="Start the quiz").click()
     for _ in range(200):
         if page.get_by_role("button", name="Submit my attempt").count():
             break
-        choose(page, module, right=right, keyboard=keyboard)
+        choose(
+            page,
+            module,
+            right=right,
+            keyboard=keyboard,
+            route=route,
+            on_branch=on_branch,
+        )
     page.get_by_role("button", name="Submit my attempt").click()

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 from tests.e2e.quizbot import take_quiz
 
 
-def test_trainee_reads_a_module_fails_then_passes_its_quiz(page, live_server, sign_in, assert_accessible):
+def test_trainee_reads_a_module_fails_then_passes_its_quiz(
+    page, live_server, sign_in, assert_accessible
+):
     empathy = live_server.app.extensions["curriculum"].get("empathy")
     sign_in("trainee@example.org")
     expect(page.get_by_role("heading", name="Modules", level=1)).to_be_visible()
@@ -15,7 +17,9 @@ def test_trainee_reads_a_module_fails_then_passes_its_quiz(page, live_server, si
 
     page.get_by_role("link", name="Empathy", exact=True).click()
     expect(page.get_by_role("heading", name="Empathy", level=1)).to_be_visible()
-    expect(page.get_by_role("heading", name="Competencies and how they are rated")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Competencies and how they are rated")
+    ).to_be_visible()
     assert_accessible("the Empathy module")
 
     page.get_by_role("link", name="Take the scenario quiz").click()
@@ -29,7 +33,9 @@ def test_trainee_reads_a_module_fails_then_passes_its_quiz(page, live_server, si
     assert_accessible("a failed attempt's result")
 
     page.get_by_role("link", name="Progress", exact=True).click()
-    expect(page.get_by_role("row", name=re.compile("Empathy")).get_by_text("In progress")).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile("Empathy")).get_by_text("In progress")
+    ).to_be_visible()
 
     take_quiz(page, live_server.url, empathy, right=True)
     expect(page.get_by_text("Passed: 100%")).to_be_visible()
@@ -42,9 +48,13 @@ def test_trainee_reads_a_module_fails_then_passes_its_quiz(page, live_server, si
     assert_accessible("the progress page")
 
 
-def test_sign_in_page_is_accessible_and_rejects_a_wrong_password(page, live_server, sign_in, assert_accessible):
+def test_sign_in_page_is_accessible_and_rejects_a_wrong_password(
+    page, live_server, sign_in, assert_accessible
+):
     sign_in("trainee@example.org", "not-the-password")
-    expect(page.get_by_text("The e-mail address or password is not right.")).to_be_visible()
+    expect(
+        page.get_by_text("The e-mail address or password is not right.")
+    ).to_be_visible()
     expect(page.get_by_label("E-mail address")).to_have_value("trainee@example.org")
     assert_accessible("the sign-in page with an error")
 
