@@ -17,7 +17,7 @@ PAGES = {400, 401, 403, 404, 405, 429, 500}
 
 
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" or request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
