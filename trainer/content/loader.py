@@ -8,29 +8,16 @@ traceback.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
 
-import yaml
-from pydantic import ValidationError
-
+from .authoring import authoring_problems
+from .document import ContentProblem, YamlDocument
 from .render import render_markdown
 from .schema import BranchingItem, Kind, ModuleFile, QuizFile
 
 FRONT_MATTER_FENCE = "---"
-
-
-@dataclass(frozen=True, order=True)
-class ContentProblem:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
 
 
 class ContentInvalid(Exception):
@@ -96,133 +83,18 @@ def content_version(module_source: str, quiz_source: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# YAML with line numbers
-
-
-class _LineLocator:
-    """Finds the line of a field path in a composed YAML node tree."""
-
-    def __init__(self, node: yaml.Node | None, first_line: int):
-        self.node = node
-        self.first_line = first_line
-
-    def line_of(self, path: Iterable[Any]) -> int:
-        node = self.node
-        if node is None:
-            return self.first_line
-        line = node.start_mark.line
-        for part in path:
-            child = self._child(node, part)
-            if child is None:
-                break
-            node, line = child
-        return line + self.first_line
-
-    @staticmethod
-    def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node, int] | None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if str(key.value) == str(part):
-                    return value, key.start_mark.line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-                return child, child.start_mark.line
-        return None
-
-
-def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> Iterator[tuple[tuple, int, str]]:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            name = str(key.value)
-            if name in seen:
-                yield (*path, name), key.start_mark.line, f"duplicate key {name!r}"
-            seen.add(name)
-            yield from _duplicate_keys(value, (*path, name))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            yield from _duplicate_keys(child, (*path, index))
-
-
-def _field_name(path: Iterable[Any]) -> str:
-    name = ""
-    for part in path:
-        if isinstance(part, int):
-            name += f"[{part}]"
-        else:
-            name += f".{part}" if name else str(part)
-    return name or "(file)"
-
-
-class _Document:
-    """One YAML document of a content file, with what is needed to name lines."""
-
-    def __init__(self, file: str, text: str, first_line: int):
-        self.file = file
-        self.first_line = first_line
-        self.problems: list[ContentProblem] = []
-        self.data: Any = None
-        self.locator = _LineLocator(None, first_line)
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            line = first_line + (mark.line if mark else 0)
-            problem = getattr(error, "problem", None) or str(error)
-            self.problem((), f"not valid YAML: {problem}", line=line)
-            return
-        self.locator = _LineLocator(node, first_line)
-        for path, line, message in _duplicate_keys(node):
-            self.problem(path, message, line=line + first_line)
-
-    def problem(self, path: Iterable[Any], message: str, *, line: int | None = None) -> None:
-        path = tuple(path)
-        if line is None:
-            line = self.locator.line_of(path)
-        self.problems.append(ContentProblem(self.file, line, _field_name(path), message))
-
-    def validate(self, model: type):
-        if self.problems:
-            return None
-        if not isinstance(self.data, dict):
-            self.problem((), "expected a mapping of fields")
-            return None
-        try:
-            return model.model_validate(self.data)
-        except ValidationError as error:
-            for detail in error.errors():
-                loc = [part for part in detail["loc"] if part not in _UNION_TAGS]
-                self.problem(loc, _message(detail))
-            return None
-
-
-_UNION_TAGS = {"single", "multiple", "branching", "int", "literal['all']"}
-
-
-def _message(detail: dict) -> str:
-    kind = detail["type"]
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    message = detail["msg"]
-    return message.removeprefix("Value error, ")
-
-
-# ---------------------------------------------------------------------------------------------
 # Module and quiz files
 
 
-def _split_front_matter(doc_file: str, text: str) -> tuple[str, str, list[ContentProblem]]:
+def _split_front_matter(doc_file: str, text: str) -> tuple[str, str, int, list[ContentProblem]]:
+    """(front matter, body, line the body starts on, problems)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        return "", "", [ContentProblem(doc_file, 1, "(front matter)", "must start with a line '---'")]
+        return "", "", 1, [ContentProblem(doc_file, 1, "(front matter)", "must start with a line '---'")]
     for index in range(1, len(lines)):
         if lines[index].strip() == FRONT_MATTER_FENCE:
-            return "".join(lines[1:index]), "".join(lines[index + 1 :]), []
-    return "", "", [ContentProblem(doc_file, 1, "(front matter)", "no closing '---' line")]
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2, []
+    return "", "", 1, [ContentProblem(doc_file, 1, "(front matter)", "no closing '---' line")]
 
 
 def _read(path: Path, display: str) -> tuple[str | None, list[ContentProblem]]:
@@ -234,29 +106,32 @@ def _read(path: Path, display: str) -> tuple[str | None, list[ContentProblem]]:
         return None, [ContentProblem(display, 1, "(file)", f"cannot be read: {error.strerror}")]
 
 
-def parse_module(display: str, text: str) -> tuple[ModuleFile | None, str, _Document | None, list]:
-    front, body, problems = _split_front_matter(display, text)
+def parse_module(display: str, text: str) -> tuple[ModuleFile | None, str, YamlDocument | None, list]:
+    front, body, body_line, problems = _split_front_matter(display, text)
     if problems:
         return None, "", None, problems
-    doc = _Document(display, front, first_line=2)
+    doc = YamlDocument(display, front, first_line=2)
     meta = doc.validate(ModuleFile)
     if meta is not None:
         _check_module(meta, doc)
     if not body.strip():
-        doc.problems.append(ContentProblem(display, 1, "(body)", "the Markdown body is empty"))
+        doc.problems.append(ContentProblem(display, body_line, "(body)", "the Markdown body is empty"))
     return (meta if not doc.problems else None), body, doc, doc.problems
 
 
-def parse_quiz(display: str, text: str) -> tuple[QuizFile | None, _Document]:
-    doc = _Document(display, text, first_line=1)
+def parse_quiz(display: str, text: str) -> tuple[QuizFile | None, YamlDocument]:
+    doc = YamlDocument(display, text, first_line=1)
     quiz = doc.validate(QuizFile)
     return (quiz if not doc.problems else None), doc
 
 
-def _check_module(meta: ModuleFile, doc: _Document) -> None:
-    _unique(doc, "objectives", [o.id for o in meta.objectives])
-    _unique(doc, "competencies", [c.id for c in meta.competencies])
-    _unique(doc, "references", [r.id for r in meta.references])
+def _check_module(meta: ModuleFile, doc: YamlDocument) -> None:
+    file_name = PurePosixPath(doc.file)
+    if meta.slug != file_name.stem:
+        doc.problem(("slug",), f"is {meta.slug!r} but the file is named {file_name.name}")
+    _unique(doc, ("objectives",), [o.id for o in meta.objectives])
+    _unique(doc, ("competencies",), [c.id for c in meta.competencies])
+    _unique(doc, ("references",), [r.id for r in meta.references])
     references = {r.id for r in meta.references}
     for index, stat in enumerate(meta.evidence.statistics):
         if stat.source not in references:
@@ -268,21 +143,21 @@ def _check_module(meta: ModuleFile, doc: _Document) -> None:
         doc.problem(("evidence", "framework"), "names a framework the module has no level in")
 
 
-def _unique(doc: _Document, field_name: str, ids: list[str]) -> None:
+def _unique(doc: YamlDocument, path: tuple, ids: list[str]) -> None:
     seen: set[str] = set()
     for index, identifier in enumerate(ids):
         if identifier in seen:
-            doc.problem((field_name, index, "id"), f"duplicate id {identifier!r}")
+            doc.problem((*path, index, "id"), f"duplicate id {identifier!r}")
         seen.add(identifier)
 
 
-def check_quiz_against_module(quiz: QuizFile, meta: ModuleFile, doc: _Document) -> None:
+def check_quiz_against_module(quiz: QuizFile, meta: ModuleFile, doc: YamlDocument) -> None:
     """Cross-checks between a quiz and its module, and the shape of branching scenarios."""
     competencies = {c.id for c in meta.competencies}
     objectives = {o.id for o in meta.objectives}
     if quiz.module != meta.slug:
         doc.problem(("module",), f"names module {quiz.module!r}, expected {meta.slug!r}")
-    _unique(doc, "items", [item.id for item in quiz.items])
+    _unique(doc, ("items",), [item.id for item in quiz.items])
     for index, item in enumerate(quiz.items):
         if item.competency not in competencies:
             doc.problem(("items", index, "competency"), f"no competency {item.competency!r} in the module")
@@ -291,7 +166,7 @@ def check_quiz_against_module(quiz: QuizFile, meta: ModuleFile, doc: _Document) 
         if isinstance(item, BranchingItem):
             _check_branching(item, ("items", index), doc)
         else:
-            _unique(doc, f"items[{index}].options", [o.id for o in item.options])
+            _unique(doc, ("items", index, "options"), [o.id for o in item.options])
     types = {item.type for item in quiz.items}
     for needed in ("single", "multiple", "branching"):
         if needed not in types:
@@ -304,14 +179,17 @@ def check_quiz_against_module(quiz: QuizFile, meta: ModuleFile, doc: _Document) 
             doc.problem(("items",), f"no item covers {label} {missing!r}")
 
 
-def _check_branching(item: BranchingItem, path: tuple, doc: _Document) -> None:
+def _check_branching(item: BranchingItem, path: tuple, doc: YamlDocument) -> None:
     points = {p.id: p for p in item.points}
-    _unique(doc, _field_name((*path, "points")), [p.id for p in item.points])
+    _unique(doc, (*path, "points"), [p.id for p in item.points])
     if item.start not in points:
         doc.problem((*path, "start"), f"names point {item.start!r}, which does not exist")
         return
+    if points[item.start].end:
+        doc.problem((*path, "start"), f"names the ending {item.start!r}; a scenario starts at a decision point")
+        return
     for p_index, point in enumerate(item.points):
-        _unique(doc, _field_name((*path, "points", p_index, "options")), [o.id for o in point.options])
+        _unique(doc, (*path, "points", p_index, "options"), [o.id for o in point.options])
         for o_index, option in enumerate(point.options):
             if option.next not in points:
                 doc.problem(
@@ -362,15 +240,21 @@ def _find_cycle(start: str, points: dict) -> list[str] | None:
 
 
 def build_module(
-    module_display: str, module_text: str, quiz_display: str, quiz_text: str
+    module_display: str, module_text: str, quiz_display: str, quiz_text: str, *, authoring_rules: bool = False
 ) -> tuple[Module | None, list[ContentProblem]]:
-    """Parse one module and its quiz from their texts (also used for stored old versions)."""
+    """Parse one module and its quiz from their texts (also used for stored old versions).
+
+    ``authoring_rules`` adds the checks of :mod:`.authoring`, meant for the repository's files.
+    """
     meta, body, module_doc, problems = parse_module(module_display, module_text)
     quiz, quiz_doc = parse_quiz(quiz_display, quiz_text)
     problems = list(problems) + quiz_doc.problems
     if meta is not None and quiz is not None:
         check_quiz_against_module(quiz, meta, quiz_doc)
-        problems = list(quiz_doc.problems)
+        if authoring_rules:
+            for which, path, message in authoring_problems(meta, quiz):
+                (module_doc if which == "module" else quiz_doc).problem(path, message)
+        problems = module_doc.problems + quiz_doc.problems
     if problems or meta is None or quiz is None:
         return None, problems
     module = Module(
@@ -410,16 +294,10 @@ def load_curriculum(root: Path) -> Curriculum:
         problems += read_problems + quiz_read_problems
         if module_text is None or quiz_text is None:
             continue
-        module, found = build_module(display, module_text, quiz_display, quiz_text)
+        module, found = build_module(display, module_text, quiz_display, quiz_text, authoring_rules=True)
         problems += found
-        if module is None:
-            continue
-        if module.slug != path.stem:
-            meta_doc = _Document(display, _split_front_matter(display, module_text)[0], 2)
-            meta_doc.problem(("slug",), f"is {module.slug!r} but the file is named {path.name}")
-            problems += meta_doc.problems
-            continue
-        curriculum.modules[module.slug] = module
+        if module is not None:
+            curriculum.modules[module.slug] = module
     if problems:
         raise ContentInvalid(problems)
     return curriculum

@@ -9,7 +9,15 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=1, max_length=60)
@@ -184,29 +192,47 @@ class SingleItem(ItemBase):
     question: Text
     options: list[Option] = Field(min_length=4, max_length=5)
 
-    @model_validator(mode="after")
-    def _one_keyed_option(self) -> SingleItem:
-        keyed = sum(option.correct for option in self.options)
+    @field_validator("options")
+    @classmethod
+    def _one_keyed_option(cls, options: list[Option]) -> list[Option]:
+        keyed = sum(option.correct for option in options)
         if keyed != 1:
             raise ValueError(f"a single-best-answer item keys exactly 1 option, found {keyed}")
-        return self
+        return options
 
 
 class MultipleItem(ItemBase):
     type: Literal["multiple"]
     question: Text
+    # options come before select, which is checked against the keyed options
+    options: list[Option] = Field(min_length=5, max_length=6)
     #: how many options the trainee is asked to choose, or "all" for "select all that apply"
     select: int | Literal["all"]
-    options: list[Option] = Field(min_length=5, max_length=6)
 
-    @model_validator(mode="after")
-    def _two_or_three_keyed(self) -> MultipleItem:
-        keyed = sum(option.correct for option in self.options)
+    @field_validator("options")
+    @classmethod
+    def _two_or_three_keyed(cls, options: list[Option]) -> list[Option]:
+        keyed = sum(option.correct for option in options)
         if not 2 <= keyed <= 3:
             raise ValueError(f"a multiple-select item keys 2 or 3 options, found {keyed}")
-        if self.select != "all" and self.select != keyed:
-            raise ValueError(f"select is {self.select} but {keyed} options are keyed")
-        return self
+        return options
+
+    @field_validator("select", mode="before")
+    @classmethod
+    def _number_or_all(cls, select):
+        if select != "all" and (isinstance(select, bool) or not isinstance(select, int)):
+            raise ValueError("must be the number of options to choose, or 'all'")
+        return select
+
+    @field_validator("select")
+    @classmethod
+    def _select_equals_keyed(cls, select: int | str, info: ValidationInfo) -> int | str:
+        options = info.data.get("options")
+        if select != "all" and options is not None:
+            keyed = sum(option.correct for option in options)
+            if select != keyed:
+                raise ValueError(f"select is {select} but {keyed} options are keyed")
+        return select
 
 
 class Quality(enum.StrEnum):
@@ -231,22 +257,30 @@ class Point(Strict):
     id: Identifier
     #: what the trainee sees happen: the client's words or reaction
     situation: Text
-    question: str | None = None
-    options: list[BranchOption] = Field(default_factory=list)
+    # end comes before question and options: what they must hold depends on it
     end: bool = False
+    question: str | None = Field(default=None, validate_default=True)
+    options: list[BranchOption] = Field(default_factory=list, validate_default=True)
 
-    @model_validator(mode="after")
-    def _decision_or_end(self) -> Point:
-        if self.end and self.options:
-            raise ValueError("an ending (end: true) has no options")
-        if not self.end:
-            if len(self.options) < 2:
-                raise ValueError("a decision point needs at least 2 options (or end: true)")
-            if not self.question:
-                raise ValueError("a decision point needs a question")
-            if not any(option.quality is Quality.BEST for option in self.options):
-                raise ValueError("a decision point needs at least one option of quality best")
-        return self
+    @field_validator("question")
+    @classmethod
+    def _decision_has_question(cls, question: str | None, info: ValidationInfo) -> str | None:
+        if not info.data.get("end") and not (question or "").strip():
+            raise ValueError("a decision point needs a question")
+        return question
+
+    @field_validator("options")
+    @classmethod
+    def _decision_or_end(cls, options: list[BranchOption], info: ValidationInfo) -> list[BranchOption]:
+        if info.data.get("end"):
+            if options:
+                raise ValueError("an ending (end: true) has no options")
+            return options
+        if len(options) < 2:
+            raise ValueError("a decision point needs at least 2 options (or end: true)")
+        if not any(option.quality is Quality.BEST for option in options):
+            raise ValueError("a decision point needs at least one option of quality best")
+        return options
 
 
 class BranchingItem(ItemBase):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from trainer.content.schema import (
@@ -53,6 +54,13 @@ def score_item(item, answer: dict[str, Any], rule: str) -> float:
     return score_path(item, answer["path"])
 
 
+def percentage(credits: list[float]) -> float:
+    """The mean credit as a percentage rounded half up to one decimal (81.25 -> 81.3), as a
+    reader expects; round() would give 81.2 (it rounds halves to even)."""
+    total = sum((Decimal(str(credit)) for credit in credits), Decimal(0))
+    return float((100 * total / len(credits)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def score_attempt(quiz: QuizFile, answers: dict[str, dict[str, Any]]) -> Result:
     item_scores = {
         item.id: round(score_item(item, answers[item.id], quiz.multiple_select_scoring), 4)
@@ -61,8 +69,6 @@ def score_attempt(quiz: QuizFile, answers: dict[str, dict[str, Any]]) -> Result:
     by_competency: dict[str, list[float]] = defaultdict(list)
     for item in quiz.items:
         by_competency[item.competency].append(item_scores[item.id])
-    competency_scores = {
-        competency: round(100 * sum(values) / len(values), 1) for competency, values in by_competency.items()
-    }
-    score = round(100 * sum(item_scores.values()) / len(quiz.items), 1)
+    competency_scores = {competency: percentage(values) for competency, values in by_competency.items()}
+    score = percentage(list(item_scores.values()))
     return Result(item_scores, competency_scores, score, score >= quiz.pass_mark)
