@@ -17,7 +17,9 @@ from flask import Flask, request
 
 from trainer.extensions import db
 
-_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "write_intent", default=True
+)
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -39,7 +41,9 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        connection.exec_driver_sql(
+            "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN"
+        )
 
 
 @contextmanager
@@ -50,6 +54,13 @@ def read_only():
         yield
     finally:
         _write_intent.reset(token)
+
+
+def declare_read_only_request() -> None:
+    """For a POST that only reads (e.g. running a verification): its transactions begin as
+    readers, so it does not hold SQLite's write lock. Call it from a before_request hook, before
+    the request first touches the database."""
+    _write_intent.set(False)
 
 
 def init_app(app: Flask) -> None:

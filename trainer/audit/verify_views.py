@@ -1,0 +1,50 @@
+"""/verify: public, no sign-in. The platform's public key, and a check of any checkpoint."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template
+
+from trainer.auth.decorators import public
+from trainer.extensions import db, limiter
+
+from . import bp
+from .checkpoints import CheckpointInvalid, inspect_checkpoint, parse_document
+from .forms import CheckpointForm
+from .signing import signing_key
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_LIMIT_PER_ADDRESS"]
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(_verify_limit, methods=["POST"])
+def verify_page():
+    form = CheckpointForm()
+    findings, status = None, 200
+    if form.validate_on_submit():
+        try:
+            checkpoint = parse_document(form.document_bytes())
+        except CheckpointInvalid as error:
+            form.document.errors.append(str(error))
+            status = 422
+        else:
+            findings = inspect_checkpoint(db.session.connection(), checkpoint)
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "audit/verify.html", key=signing_key(), form=form, findings=findings
+    ), status
+
+
+@bp.route("/verify/public-key.pem")
+@public
+def public_key():
+    return Response(
+        signing_key().public_pem,
+        mimetype="application/x-pem-file",
+        headers={
+            "Content-Disposition": 'attachment; filename="ebtr-trainer-public-key.pem"'
+        },
+    )
