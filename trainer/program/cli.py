@@ -23,6 +23,6 @@ def seed_demo_command() -> None:
         click.echo(f"Demo data created: {', '.join(created)}.")
     else:
         click.echo("Demo data already present; nothing changed.")
-    click.echo("Demo accounts (password: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_USERS:
         click.echo(f"  {role.value:<10} {email}")

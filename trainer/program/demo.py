@@ -9,17 +9,29 @@ from trainer.auth.permissions import Role
 from trainer.auth.services import create_user, find_user_by_email
 from trainer.core.models import utcnow
 
-from .services import create_cohort, create_program, find_program
+from .models import Program
+from .services import (
+    assign_supervisor,
+    assigned_trainees,
+    create_cohort,
+    create_evaluation_period,
+    create_program,
+    evaluation_periods,
+    find_program,
+)
 
 DEMO_PROGRAM = "Demo Psychology Internship"
 DEMO_COHORT = "2026–2027 cohort"
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 -- published on purpose; seed-demo runs only in development
 DEMO_USERS = [
     ("trainee@example.org", "Taylor Trainee", Role.TRAINEE),
     ("supervisor@example.org", "Sam Supervisor", Role.SUPERVISOR),
     ("director@example.org", "Dana Director", Role.DIRECTOR),
     ("reviewer@example.org", "Riley Reviewer", Role.REVIEWER),
 ]
+DEMO_TRAINEE = "trainee@example.org"
+DEMO_SUPERVISOR = "supervisor@example.org"
+DEMO_PERIODS = ("Mid-year", "End-of-year")
 
 
 def seed_demo() -> list[str]:
@@ -38,10 +50,34 @@ def seed_demo() -> list[str]:
             continue
         user: User = _create_demo_user(email, name, role, program.id, cohort.id)
         created.append(f"{role.value} {user.email}")
+    created += _seed_supervision(program)
     return created
 
 
-def _create_demo_user(email: str, name: str, role: Role, program_id: int, cohort_id: int) -> User:
+def _seed_supervision(program: Program) -> list[str]:
+    """The demo supervisor supervises the demo trainee; the program has two evaluation periods."""
+    created: list[str] = []
+    names = {period.name for period in evaluation_periods(program.id)}
+    for name in DEMO_PERIODS:
+        if name not in names:
+            create_evaluation_period(program, name)
+            created.append(f"evaluation period {name!r}")
+    supervisor = find_user_by_email(DEMO_SUPERVISOR)
+    trainee = find_user_by_email(DEMO_TRAINEE)
+    in_program = (
+        supervisor is not None
+        and trainee is not None
+        and supervisor.program_id == program.id == trainee.program_id
+    )
+    if in_program and trainee.id not in {t.id for t in assigned_trainees(supervisor)}:
+        assign_supervisor(supervisor, trainee)
+        created.append(f"assignment of {DEMO_SUPERVISOR} to {DEMO_TRAINEE}")
+    return created
+
+
+def _create_demo_user(
+    email: str, name: str, role: Role, program_id: int, cohort_id: int
+) -> User:
     return create_user(
         email=email,
         name=name,
@@ -49,5 +85,7 @@ def _create_demo_user(email: str, name: str, role: Role, program_id: int, cohort
         role=role,
         program_id=program_id,
         cohort_id=cohort_id if role is Role.TRAINEE else None,
-        access_expires_at=utcnow() + timedelta(days=90) if role is Role.REVIEWER else None,
+        access_expires_at=utcnow() + timedelta(days=90)
+        if role is Role.REVIEWER
+        else None,
     )

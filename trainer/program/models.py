@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,24 +15,126 @@ class Program(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False, unique=True)
     #: the evidence framework the catalogue follows (apa-2011 | apa-2019)
-    framework: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="apa-2011")
+    framework: Mapped[str] = mapped_column(
+        sa.String(20), nullable=False, default="apa-2011"
+    )
     #: IANA time zone in which times are shown to the program's users
     timezone: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="UTC")
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
-    cohorts: Mapped[list[Cohort]] = relationship(back_populates="program", order_by="Cohort.name")
+    cohorts: Mapped[list[Cohort]] = relationship(
+        back_populates="program", order_by="Cohort.name"
+    )
 
-    __table_args__ = (sa.CheckConstraint("framework IN ('apa-2011', 'apa-2019')", name="known_framework"),)
+    __table_args__ = (
+        sa.CheckConstraint(
+            "framework IN ('apa-2011', 'apa-2019')", name="known_framework"
+        ),
+    )
 
 
 class Cohort(db.Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id"), nullable=False, index=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False, index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
     program: Mapped[Program] = relationship(back_populates="cohorts")
 
-    __table_args__ = (sa.UniqueConstraint("program_id", "name", name="uq_cohorts_program_name"),)
+    __table_args__ = (
+        sa.UniqueConstraint("program_id", "name", name="uq_cohorts_program_name"),
+    )
+
+
+#: the minimum level of achievement of a competency when the program has not set one
+DEFAULT_MINIMUM_LEVEL = 4
+
+
+class SupervisorAssignment(db.Model):
+    """A supervisor's responsibility for one trainee of the same program."""
+
+    __tablename__ = "supervisor_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False, index=True
+    )
+    supervisor_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id"), nullable=False
+    )
+    trainee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "supervisor_id",
+            "trainee_id",
+            name="uq_supervisor_assignments_supervisor_trainee",
+        ),
+        sa.CheckConstraint("supervisor_id <> trainee_id", name="distinct_people"),
+    )
+
+
+class EvaluationPeriod(db.Model):
+    """A program's rating window (e.g. mid-year, end-of-year); ratings and sign-offs belong to one."""
+
+    __tablename__ = "evaluation_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: order within the program; a later period's rating is the more recent evaluation
+    position: Mapped[int] = mapped_column(nullable=False)
+    #: optional window; the supervisor's workspace opens on the period containing today
+    starts_on: Mapped[date | None] = mapped_column(nullable=True)
+    ends_on: Mapped[date | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "program_id", "name", name="uq_evaluation_periods_program_name"
+        ),
+        sa.UniqueConstraint(
+            "program_id", "position", name="uq_evaluation_periods_program_position"
+        ),
+        sa.CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on",
+            name="window_ordered",
+        ),
+    )
+
+
+class MinimumLevel(db.Model):
+    """The program's minimum level of achievement (MLA) for one competency; absent means the default."""
+
+    __tablename__ = "minimum_levels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False
+    )
+    module_slug: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    competency_id: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    #: rubric level 1-5 that the latest signed rating must reach
+    level: Mapped[int] = mapped_column(nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        nullable=False, default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "program_id",
+            "module_slug",
+            "competency_id",
+            name="uq_minimum_levels_program_competency",
+        ),
+        sa.CheckConstraint("level BETWEEN 1 AND 5", name="rubric_level"),
+    )

@@ -1,0 +1,144 @@
+"""Finding text that looks like it identifies a client. Pure functions, no Flask.
+
+Practice logs and other free text kept in the record must be de-identified. This check is a
+safety net, not a guarantee: it catches the identifiers that have a recognisable shape (e-mail
+addresses, phone numbers, full dates such as a date of birth, record and ID numbers) and says
+what to remove. Names cannot be recognised reliably and are left to the writer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+EMAIL = "e-mail address"
+PHONE = "phone number"
+DATE = "date"
+DATE_OF_BIRTH = "date of birth"
+RECORD_NUMBER = "record number"
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+#: a calendar date with at least a day and a month: 3/14/1990, 14.03, 14 March 1990, March 14
+_CALENDAR = (
+    r"(?:\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?"
+    r"|" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\.?(?:,?\s+" + _YEAR + r")?"
+    r"|" + _MONTH + r"\.?\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?)"
+)
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (EMAIL, re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)),
+    (
+        DATE_OF_BIRTH,
+        re.compile(
+            r"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date)[\s:#-]*[^\n\d]{0,12}?"
+            r"(?:" + _CALENDAR + r"|\d+)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        DATE_OF_BIRTH,
+        re.compile(
+            r"\bborn\s+(?:on\s+|in\s+)?(?:the\s+)?(?:"
+            + _CALENDAR
+            + r"|"
+            + _YEAR
+            + r")\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        DATE,
+        re.compile(
+            # 12/03/1990, 12-3-90, 12.03.1990 (three numeric parts)
+            r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\w/-])"
+            # 1990-03-12, 1990/3/12
+            r"|(?<![\w/.-])" + _YEAR + r"[/.-]\d{1,2}[/.-]\d{1,2}(?![\w/-])"
+            # 12 March 1990, 12th of Mar. 1990
+            r"|\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\.?,?\s+" + _YEAR + r"\b"
+            # March 12, 1990
+            r"|\b" + _MONTH + r"\.?\s+" + _DAY + r",?\s+" + _YEAR + r"\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        RECORD_NUMBER,
+        re.compile(
+            r"\b(?:mrn|m\.r\.n\.?|ssn|nhs|medicaid|medicare"
+            r"|(?:medical\s+)?record|chart|case|file|patient|client|member|account|insurance|policy|id)"
+            r"\s*(?:number|no\.?|num\.?|nr\.?|#|id)?\s*[:#=]?\s*[A-Z]{0,3}-?\d(?:[\d-]|\s(?=\d)){2,}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        RECORD_NUMBER,
+        re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"),
+    ),  # US social security number
+    (
+        PHONE,
+        re.compile(
+            r"(?<![\w/.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?![\w/]|\.\d)"
+            r"|(?<![\w/.])\+?\d{7,15}(?![\w/]|\.\d)"
+        ),
+    ),
+    (RECORD_NUMBER, re.compile(r"(?<![\w.,-])[A-Z]{0,3}\d{6,}(?![\w.,-]|\.\d)")),
+]
+
+# Number-shaped text that is not an identifier: year ranges (2019-2020) and score ranges.
+_YEAR_RANGE = re.compile(r"^" + _YEAR + r"\s?[-–]\s?" + _YEAR + r"$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _digits(text: str) -> int:
+    return sum(character.isdigit() for character in text)
+
+
+def _plausible(kind: str, text: str) -> bool:
+    if kind == PHONE:
+        return 7 <= _digits(text) <= 15 and not _YEAR_RANGE.match(text.strip())
+    return True
+
+
+def find_identifiers(text: str) -> list[Finding]:
+    """The identifier-like passages of ``text``, in order, without overlaps."""
+    findings: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(
+                start < other_end and other_start < end
+                for other_start, other_end in taken
+            ):
+                continue
+            found = match.group(0).strip()
+            if not _plausible(kind, found):
+                continue
+            findings.append(Finding(kind, found, start, end))
+            taken.append((start, end))
+    return sorted(findings, key=lambda finding: finding.start)
+
+
+def describe(findings: list[Finding], *, limit: int = 3) -> str:
+    """A message that says what to remove, e.g. 'Remove the e-mail address “a@b.org”.'"""
+    parts = [f"the {finding.kind} “{finding.text}”" for finding in findings[:limit]]
+    if len(findings) > limit:
+        parts.append(f"{len(findings) - limit} more")
+    listed = (
+        parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    )
+    return (
+        f"This looks like it identifies someone. Remove {listed}: keep records free of names, "
+        "contact details, dates of birth and record numbers (the practice date has its own field)."
+    )

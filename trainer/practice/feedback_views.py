@@ -1,0 +1,128 @@
+"""Feedback pages: the trainee rates a quiz attempt or a supervision; the director reads the
+program's aggregates per module."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from trainer.auth.decorators import require
+from trainer.auth.permissions import Permission
+from trainer.core.models import TrainerError
+from trainer.extensions import db
+from trainer.learning.models import Attempt
+from trainer.learning.services import curriculum
+from trainer.supervision.services import sign_off_for
+
+from . import bp
+from .feedback import (
+    MINIMUM_GROUP,
+    feedback_on_attempt,
+    feedback_on_sign_off,
+    give_attempt_feedback,
+    give_sign_off_feedback,
+    module_aggregates,
+)
+from .forms import FeedbackForm
+from .models import FEEDBACK_SCALES
+
+
+def _own_attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = db.session.scalar(
+        sa.select(Attempt).where(
+            Attempt.id == attempt_id, Attempt.trainee_id == current_user.id
+        )
+    )
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _feedback_page(subject: str, existing, give, *, title: str, back: str):
+    """GET shows the form (or the feedback already given); POST records it once."""
+    form = FeedbackForm()
+    if request.method == "GET":
+        return _render(form, existing, title, back, subject)
+    if existing is not None:
+        flash("Your feedback was already recorded.", "info")
+        return redirect(request.path)
+    if not form.validate_on_submit():
+        return _render(form, None, title, back, subject), 422
+    try:
+        _feedback, created = give(form.scores(), form.comment.data or "")
+    except TrainerError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _render(form, None, title, back, subject), error.status_code
+    db.session.commit()
+    if created:
+        flash("Thank you: your feedback is recorded.", "success")
+    else:
+        flash("Your feedback was already recorded.", "info")
+    return redirect(request.path)
+
+
+def _render(form, existing, title, back, subject):
+    return render_template(
+        "practice/feedback_form.html",
+        form=form,
+        existing=existing,
+        title=title,
+        back=back,
+        subject=subject,
+        FEEDBACK_SCALES=FEEDBACK_SCALES,
+    )
+
+
+@bp.route("/feedback/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@require(Permission.PRACTICE_FEEDBACK_GIVE)
+def attempt_feedback(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    module = curriculum().get(attempt.module_slug)
+    title = (
+        f"Attempt {attempt.number}: {module.title if module else attempt.module_slug}"
+    )
+    return _feedback_page(
+        "attempt",
+        feedback_on_attempt(attempt.id),
+        lambda scores, comment: give_attempt_feedback(
+            current_user, attempt, scores, comment
+        ),
+        title=title,
+        back=url_for(
+            "learning.attempt_result", slug=attempt.module_slug, number=attempt.number
+        ),
+    )
+
+
+@bp.route("/feedback/sign-offs/<int:sign_off_id>", methods=["GET", "POST"])
+@require(Permission.PRACTICE_FEEDBACK_GIVE)
+def sign_off_feedback(sign_off_id: int):
+    sign_off = sign_off_for(current_user, sign_off_id)
+    if sign_off is None:
+        abort(404)
+    title = f"Supervision with {sign_off.signer_name}, {sign_off.period.name}"
+    return _feedback_page(
+        "sign-off",
+        feedback_on_sign_off(sign_off.id),
+        lambda scores, comment: give_sign_off_feedback(
+            current_user, sign_off, scores, comment
+        ),
+        title=title,
+        back=url_for("supervision.sign_off_page", sign_off_id=sign_off.id),
+    )
+
+
+@bp.route("/program/feedback")
+@require(Permission.PROGRAM_FEEDBACK_READ)
+def program_feedback():
+    aggregates = module_aggregates(current_user.program_id)
+    modules = [module for module in curriculum() if module.slug in aggregates]
+    return render_template(
+        "practice/program_feedback.html",
+        aggregates=aggregates,
+        modules=modules,
+        MINIMUM_GROUP=MINIMUM_GROUP,
+        FEEDBACK_SCALES=FEEDBACK_SCALES,
+    )

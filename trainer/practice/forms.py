@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from trainer.content.schema import RUBRIC_LABELS
+
+from .deidentify import describe, find_identifiers
+from .models import (
+    CLINIC_TYPE_LABELS,
+    FEEDBACK_SCALES,
+    MODALITY_LABELS,
+    ClinicType,
+    Modality,
+)
+
+TEXT_LIMIT = 5000
+EARLIEST_PRACTICE = date(2000, 1, 1)
+
+
+class Deidentified:
+    """Refuses text that looks like it identifies someone, saying what to remove."""
+
+    def __call__(self, form, field) -> None:
+        findings = find_identifiers(field.data or "")
+        if findings:
+            raise ValidationError(describe(findings))
+
+
+def _text(
+    label: str, *, required: bool = True, limit: int = TEXT_LIMIT
+) -> TextAreaField:
+    presence = (
+        DataRequired(f"Write something under “{label}”.") if required else Optional()
+    )
+    return TextAreaField(
+        label,
+        validators=[presence, Length(max=limit), Deidentified()],
+        render_kw={"rows": 4},
+    )
+
+
+class PracticeLogForm(FlaskForm):
+    """A new practice log; ``today`` (in the program's time zone) bounds the practice date."""
+
+    competency = HiddenField(validators=[DataRequired()])
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    practised_on = DateField(
+        "Date of the practice",
+        validators=[InputRequired("Give the date you practised.")],
+    )
+    modality = SelectField(
+        "Setting",
+        choices=[
+            ("", "Choose a setting"),
+            *((m.value, label) for m, label in MODALITY_LABELS.items()),
+        ],
+        validators=[DataRequired("Choose the setting.")],
+    )
+    clinic_type = SelectField(
+        "Clinic type",
+        choices=[
+            ("", "Choose a clinic type"),
+            *((c.value, label) for c, label in CLINIC_TYPE_LABELS.items()),
+        ],
+        validators=[DataRequired("Choose the clinic type.")],
+    )
+    what_i_did = _text("What I did")
+    client_response = _text("How the client responded")
+    reflection = _text("Reflection")
+    self_rating = RadioField(
+        "My rating of myself on the rubric",
+        choices=[
+            (str(level), f"{level} · {label}") for level, label in RUBRIC_LABELS.items()
+        ],
+        validators=[InputRequired("Rate yourself on the rubric.")],
+    )
+    submit = SubmitField("Submit the log")
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or date.today()
+
+    def validate_practised_on(self, field) -> None:
+        if field.data is None:
+            return
+        if field.data > self.today:
+            raise ValidationError("The practice date cannot be in the future.")
+        if field.data < EARLIEST_PRACTICE:
+            raise ValidationError("Give a practice date from 2000 onwards.")
+
+    def validate_modality(self, field) -> None:
+        if field.data not in {m.value for m in Modality}:
+            raise ValidationError("Choose the setting.")
+
+    def validate_clinic_type(self, field) -> None:
+        if field.data not in {c.value for c in ClinicType}:
+            raise ValidationError("Choose the clinic type.")
+
+
+class CorrectionForm(PracticeLogForm):
+    reason = _text("Why you are correcting this log", limit=2000)
+    submit = SubmitField("Submit the correction")
+
+
+def scale_field(question: str) -> RadioField:
+    return RadioField(
+        question,
+        choices=[(str(value), str(value)) for value in range(11)],
+        validators=[InputRequired(f"Answer “{question}” from 0 to 10.")],
+    )
+
+
+class FeedbackForm(FlaskForm):
+    helpful = scale_field(FEEDBACK_SCALES["helpful"])
+    fit_to_goals = scale_field(FEEDBACK_SCALES["fit_to_goals"])
+    approach = scale_field(FEEDBACK_SCALES["approach"])
+    overall = scale_field(FEEDBACK_SCALES["overall"])
+    comment = _text("Anything else (optional)", required=False, limit=2000)
+    submit = SubmitField("Send my feedback")
+
+    def scores(self) -> dict[str, int]:
+        return {name: int(getattr(self, name).data) for name in FEEDBACK_SCALES}

@@ -1,0 +1,178 @@
+"""Practice logs with self-ratings, and trainees' feedback. Both are immutable: the database
+refuses UPDATE and DELETE (migration triggers); a correction is a new log that supersedes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trainer.core.models import utcnow
+from trainer.extensions import db
+
+
+class Modality(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    COUPLE_FAMILY = "couple-family"
+    GROUP = "group"
+    YOUTH = "youth"
+
+
+MODALITY_LABELS = {
+    Modality.INDIVIDUAL: "Individual",
+    Modality.COUPLE_FAMILY: "Couple or family",
+    Modality.GROUP: "Group",
+    Modality.YOUTH: "Youth (child or adolescent)",
+}
+
+
+class ClinicType(enum.StrEnum):
+    OUTPATIENT = "outpatient"
+    INPATIENT = "inpatient"
+    COMMUNITY = "community"
+    COUNSELLING_CENTRE = "counselling-centre"
+    SCHOOL = "school"
+    PRIMARY_CARE = "primary-care"
+    PRIVATE_PRACTICE = "private-practice"
+    OTHER = "other"
+
+
+CLINIC_TYPE_LABELS = {
+    ClinicType.OUTPATIENT: "Outpatient clinic",
+    ClinicType.INPATIENT: "Inpatient or residential unit",
+    ClinicType.COMMUNITY: "Community mental health",
+    ClinicType.COUNSELLING_CENTRE: "University counselling centre",
+    ClinicType.SCHOOL: "School",
+    ClinicType.PRIMARY_CARE: "Integrated primary care",
+    ClinicType.PRIVATE_PRACTICE: "Private practice",
+    ClinicType.OTHER: "Other setting",
+}
+
+
+def str_enum(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=30,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        create_constraint=True,
+        name=name,
+    )
+
+
+class PracticeLog(db.Model):
+    """A trainee's de-identified evidence of applying one competency, with a self-rating."""
+
+    __tablename__ = "practice_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False, index=True
+    )
+    module_slug: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    competency_id: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    #: the module's content version when logged: the rubric anchors the self-rating was made on
+    content_version: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    practised_on: Mapped[date] = mapped_column(nullable=False)
+    modality: Mapped[Modality] = mapped_column(
+        str_enum(Modality, "modality"), nullable=False
+    )
+    clinic_type: Mapped[ClinicType] = mapped_column(
+        str_enum(ClinicType, "clinic_type"), nullable=False
+    )
+    what_i_did: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    client_response: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    reflection: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: the trainee's own rubric level, 1-5
+    self_rating: Mapped[int] = mapped_column(nullable=False)
+    #: the log this one corrects; a log is superseded at most once (corrections chain)
+    supersedes_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("practice_logs.id"), nullable=True, unique=True
+    )
+    correction_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    #: one-time token of the form that submitted it: a resubmitted form records nothing new
+    submission_token: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "trainee_id", "submission_token", name="uq_practice_logs_trainee_token"
+        ),
+        sa.Index(
+            "ix_practice_logs_trainee_competency",
+            "trainee_id",
+            "module_slug",
+            "competency_id",
+        ),
+        sa.CheckConstraint("self_rating BETWEEN 1 AND 5", name="self_rating_level"),
+        sa.CheckConstraint(
+            "(supersedes_id IS NULL AND correction_reason IS NULL)"
+            " OR (supersedes_id IS NOT NULL AND correction_reason IS NOT NULL)",
+            name="correction_has_reason",
+        ),
+    )
+
+
+class FeedbackSubject(enum.StrEnum):
+    ATTEMPT = "attempt"
+    SIGN_OFF = "sign-off"
+
+
+#: the four 0-10 scales, in the order the form asks them
+FEEDBACK_SCALES = {
+    "helpful": "How helpful was it?",
+    "fit_to_goals": "How well did it fit my goals?",
+    "approach": "How well did the approach suit me?",
+    "overall": "Overall",
+}
+
+
+class Feedback(db.Model):
+    """A trainee's rating of a quiz attempt or of a signed supervision, on four 0-10 scales."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id"), nullable=False, index=True
+    )
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False, index=True
+    )
+    subject: Mapped[FeedbackSubject] = mapped_column(
+        str_enum(FeedbackSubject, "feedback_subject"), nullable=False
+    )
+    #: exactly one of attempt_id and sign_off_id, matching ``subject``; one feedback per subject
+    attempt_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("attempts.id"), nullable=True, unique=True
+    )
+    sign_off_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sign_offs.id"), nullable=True, unique=True
+    )
+    #: the quiz's module (attempt feedback only; a supervision may cover several modules)
+    module_slug: Mapped[str | None] = mapped_column(sa.String(60), nullable=True)
+    helpful: Mapped[int] = mapped_column(nullable=False)
+    fit_to_goals: Mapped[int] = mapped_column(nullable=False)
+    approach: Mapped[int] = mapped_column(nullable=False)
+    overall: Mapped[int] = mapped_column(nullable=False)
+    comment: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(subject = 'attempt' AND attempt_id IS NOT NULL AND sign_off_id IS NULL AND module_slug IS NOT NULL)"
+            " OR (subject = 'sign-off' AND sign_off_id IS NOT NULL AND attempt_id IS NULL)",
+            name="one_subject",
+        ),
+        *(
+            sa.CheckConstraint(f"{scale} BETWEEN 0 AND 10", name=f"{scale}_scale")
+            for scale in ("helpful", "fit_to_goals", "approach", "overall")
+        ),
+    )
+
+    def scores(self) -> dict[str, int]:
+        return {scale: getattr(self, scale) for scale in FEEDBACK_SCALES}

@@ -1,0 +1,310 @@
+"""Practice logs: a trainee's de-identified evidence of applying a competency, with a
+self-rating. Logs are immutable; a correction is a new log that supersedes the old one."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from trainer.audit.services import lock_chain, record
+from trainer.auth.models import User
+from trainer.auth.permissions import Role
+from trainer.content.loader import Module
+from trainer.content.schema import Competency
+from trainer.core.models import TrainerError
+from trainer.extensions import db
+from trainer.learning.services import visible_module
+from trainer.program.services import assigned_trainee_ids, supervisor_ids_of
+from trainer.supervision.models import NotificationKind
+from trainer.supervision.notifications import notify
+
+from .deidentify import describe, find_identifiers
+from .models import ClinicType, Modality, PracticeLog
+
+logger = logging.getLogger(__name__)
+
+
+class PracticeError(TrainerError):
+    pass
+
+
+class UnknownCompetency(PracticeError):
+    status_code = 404
+
+
+class IdentifierFound(PracticeError):
+    """Free text looks like it identifies someone; the message says what to remove."""
+
+    status_code = 422
+
+
+class AlreadyCorrected(PracticeError):
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class LogInput:
+    practised_on: date
+    modality: Modality
+    clinic_type: ClinicType
+    what_i_did: str
+    client_response: str
+    reflection: str
+    self_rating: int
+
+
+def new_submission_token() -> str:
+    """A one-time token for a form: the same token submitted twice records once."""
+    return secrets.token_urlsafe(24)
+
+
+def competency_key(module_slug: str, competency_id: str) -> str:
+    return f"{module_slug}/{competency_id}"
+
+
+def resolve_competency(trainee: User, key: str) -> tuple[Module, Competency]:
+    """The module and competency named ``<slug>/<competency id>``, if the trainee can see it."""
+    slug, _, competency_id = (key or "").partition("/")
+    module = visible_module(trainee, slug)
+    competency = module.competency(competency_id) if module is not None else None
+    if module is None or competency is None:
+        raise UnknownCompetency("Choose a competency from the list.")
+    return module, competency
+
+
+def check_deidentified(**texts: str) -> None:
+    """Raise IdentifierFound naming the first field that looks like it identifies someone."""
+    for name, text in texts.items():
+        findings = find_identifiers(text or "")
+        if findings:
+            raise IdentifierFound(
+                f"{name.replace('_', ' ').capitalize()}: {describe(findings)}"
+            )
+
+
+def _find_by_token(trainee: User, token: str) -> PracticeLog | None:
+    return db.session.scalar(
+        sa.select(PracticeLog).where(
+            PracticeLog.trainee_id == trainee.id, PracticeLog.submission_token == token
+        )
+    )
+
+
+def _insert(log: PracticeLog, trainee: User, token: str) -> PracticeLog | None:
+    """Insert the log; None if a concurrent submit of the same token won the race."""
+    db.session.add(log)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        if _find_by_token(trainee, token) is None:
+            raise
+        return None
+    return log
+
+
+def _new_log(
+    trainee: User, module: Module, competency: Competency, data: LogInput, token: str
+) -> PracticeLog:
+    if trainee.role is not Role.TRAINEE:
+        raise PracticeError("Only trainees log practice.")
+    if not 1 <= data.self_rating <= 5:
+        raise PracticeError("Rate yourself on the rubric, from 1 to 5.")
+    check_deidentified(
+        what_i_did=data.what_i_did,
+        client_response=data.client_response,
+        reflection=data.reflection,
+    )
+    return PracticeLog(
+        trainee_id=trainee.id,
+        program_id=trainee.program_id,
+        module_slug=module.slug,
+        competency_id=competency.id,
+        content_version=module.version,
+        practised_on=data.practised_on,
+        modality=data.modality,
+        clinic_type=data.clinic_type,
+        what_i_did=data.what_i_did.strip(),
+        client_response=data.client_response.strip(),
+        reflection=data.reflection.strip(),
+        self_rating=data.self_rating,
+        submission_token=token,
+    )
+
+
+def _notify_supervisors(
+    trainee: User, log: PracticeLog, module: Module, competency_statement: str
+) -> None:
+    verb = "corrected a practice log" if log.supersedes_id else "logged practice"
+    notify(
+        supervisor_ids_of(trainee),
+        program_id=trainee.program_id,
+        kind=NotificationKind.PRACTICE_LOGGED,
+        object_id=log.id,
+        message=f"{trainee.name} {verb}: {module.title} — {competency_statement}",
+    )
+
+
+def submit_log(
+    trainee: User, module: Module, competency: Competency, data: LogInput, *, token: str
+) -> tuple[PracticeLog, bool]:
+    """Record a practice log; returns (log, created). The same form submitted twice records once."""
+    lock_chain()
+    existing = _find_by_token(trainee, token)
+    if existing is not None:
+        return existing, False
+    log = _insert(_new_log(trainee, module, competency, data, token), trainee, token)
+    if log is None:
+        return _find_by_token(trainee, token), False
+    record(
+        "practice.logged",
+        actor=trainee,
+        subject=f"practice-log:{log.id}",
+        payload={
+            "module": module.slug,
+            "competency": competency.id,
+            "practised_on": log.practised_on.isoformat(),
+            "self_rating": log.self_rating,
+            "version": module.version,
+        },
+    )
+    _notify_supervisors(trainee, log, module, competency.statement)
+    logger.info(
+        "Practice log %s recorded by %s for %s/%s",
+        log.id,
+        trainee.id,
+        module.slug,
+        competency.id,
+    )
+    return log, True
+
+
+def superseding_log(original: PracticeLog) -> PracticeLog | None:
+    return db.session.scalar(
+        sa.select(PracticeLog).where(PracticeLog.supersedes_id == original.id)
+    )
+
+
+def correct_log(
+    trainee: User, original: PracticeLog, data: LogInput, *, reason: str, token: str
+) -> tuple[PracticeLog, bool]:
+    """Record a new log that supersedes ``original``, with a reason; returns (log, created)."""
+    if original.trainee_id != trainee.id:
+        raise UnknownCompetency("There is no such practice log.")
+    lock_chain()
+    existing = _find_by_token(trainee, token)
+    if existing is not None:
+        return existing, False
+    if superseding_log(original) is not None:
+        raise AlreadyCorrected(
+            "This log has already been corrected; correct its latest version instead."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise PracticeError("Say why you are correcting the log.")
+    check_deidentified(reason=reason)
+    module, competency = resolve_competency(
+        trainee, competency_key(original.module_slug, original.competency_id)
+    )
+    log = _new_log(trainee, module, competency, data, token)
+    log.supersedes_id = original.id
+    log.correction_reason = reason
+    inserted = _insert(log, trainee, token)
+    if inserted is None:
+        return _find_by_token(trainee, token), False
+    record(
+        "practice.corrected",
+        actor=trainee,
+        subject=f"practice-log:{log.id}",
+        payload={
+            "supersedes": original.id,
+            "reason": reason,
+            "self_rating": log.self_rating,
+        },
+    )
+    _notify_supervisors(trainee, log, module, competency.statement)
+    logger.info(
+        "Practice log %s corrected by %s as log %s", original.id, trainee.id, log.id
+    )
+    return log, True
+
+
+def trainee_logs(
+    trainee_id: int, *, module_slug: str | None = None
+) -> list[PracticeLog]:
+    """The trainee's logs (superseded ones included), newest first, in one query."""
+    query = sa.select(PracticeLog).where(PracticeLog.trainee_id == trainee_id)
+    if module_slug is not None:
+        query = query.where(PracticeLog.module_slug == module_slug)
+    return list(
+        db.session.scalars(
+            query.order_by(PracticeLog.created_at.desc(), PracticeLog.id.desc())
+        )
+    )
+
+
+def superseded_by(logs: list[PracticeLog]) -> dict[int, PracticeLog]:
+    """{superseded log id: the log that corrects it}, from a list of one trainee's logs."""
+    return {log.supersedes_id: log for log in logs if log.supersedes_id is not None}
+
+
+def latest_self_ratings(logs: list[PracticeLog]) -> dict[tuple[str, str], PracticeLog]:
+    """The newest current log per (module, competency): the trainee's latest self-rating."""
+    replaced = superseded_by(logs)
+    latest: dict[tuple[str, str], PracticeLog] = {}
+    for log in logs:
+        if log.id in replaced:
+            continue
+        key = (log.module_slug, log.competency_id)
+        best = latest.get(key)
+        if best is None or (log.practised_on, log.id) > (best.practised_on, best.id):
+            latest[key] = log
+    return latest
+
+
+def log_for(user: User, log_id: int) -> PracticeLog | None:
+    """The log if ``user`` may read it: their own (trainee) or an assigned trainee's (supervisor)."""
+    query = sa.select(PracticeLog).where(
+        PracticeLog.id == log_id, PracticeLog.program_id == user.program_id
+    )
+    if user.role is Role.TRAINEE:
+        query = query.where(PracticeLog.trainee_id == user.id)
+    elif user.role is Role.SUPERVISOR:
+        query = query.where(PracticeLog.trainee_id.in_(assigned_trainee_ids(user)))
+    else:
+        return None
+    return db.session.scalar(query)
+
+
+def log_chain(log: PracticeLog) -> tuple[PracticeLog | None, PracticeLog | None]:
+    """(the log this one corrects, the log that corrects this one), in one query."""
+    rows = list(
+        db.session.scalars(
+            sa.select(PracticeLog).where(
+                PracticeLog.trainee_id == log.trainee_id,
+                sa.or_(
+                    PracticeLog.id == log.supersedes_id,
+                    PracticeLog.supersedes_id == log.id,
+                ),
+            )
+        )
+    )
+    earlier = next((row for row in rows if row.id == log.supersedes_id), None)
+    later = next((row for row in rows if row.supersedes_id == log.id), None)
+    return earlier, later
+
+
+def program_today(user: User) -> date:
+    """Today's date in the user's program time zone (UTC without a program)."""
+    zone = user.program.timezone if user.program is not None else "UTC"
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    return datetime.now(tz).date()

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from trainer.content.schema import RUBRIC_LABELS
+from trainer.practice.forms import Deidentified
+
+from .models import OBSERVATION_LABELS, SIGNATURE_MEANING, Observation
+from .services import RatingInput
+
+NO_OPPORTUNITY = "none"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RatingForm(FlaskForm):
+    """One competency's rating; the evidence choices are the trainee's logs and attempts."""
+
+    level = RadioField(
+        "Level",
+        choices=[
+            *(
+                (str(level), f"{level} · {label}")
+                for level, label in sorted(RUBRIC_LABELS.items(), reverse=True)
+            ),
+            (NO_OPPORTUNITY, "No opportunity to observe"),
+        ],
+        validators=[InputRequired("Choose a level, or “no opportunity to observe”.")],
+    )
+    observation = SelectField(
+        "Observation it rests on",
+        choices=[
+            ("", "Choose how you observed it"),
+            *((o.value, label) for o, label in OBSERVATION_LABELS.items()),
+        ],
+        validators=[Optional()],
+    )
+    observed_on = DateField("Date observed", validators=[Optional()])
+    comment = TextAreaField(
+        "Comment",
+        validators=[Optional(), Length(max=4000), Deidentified()],
+        render_kw={"rows": 3},
+    )
+    evidence_logs = MultiCheckboxField(
+        "Practice logs it rests on", coerce=int, validate_choice=True
+    )
+    evidence_attempts = MultiCheckboxField(
+        "Quiz attempts it rests on", coerce=int, validate_choice=True
+    )
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or date.today()
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the checks across fields: a level needs the observation it
+        rests on and the date observed, which cannot be in the future."""
+        valid = super().validate(extra_validators)
+        rated = self.level.data not in (None, "", NO_OPPORTUNITY)
+        if rated and not self.observation.data and not self.observation.errors:
+            self.observation.errors.append(
+                "Say how you observed the practice this rating rests on."
+            )
+            valid = False
+        if rated and self.observed_on.data is None and not self.observed_on.errors:
+            self.observed_on.errors.append("Give the date you observed the practice.")
+            valid = False
+        if self.observed_on.data is not None and self.observed_on.data > self.today:
+            self.observed_on.errors.append("The date observed cannot be in the future.")
+            valid = False
+        return valid
+
+    def rating(self) -> RatingInput:
+        level = None if self.level.data == NO_OPPORTUNITY else int(self.level.data)
+        return RatingInput(
+            level=level,
+            comment=self.comment.data or "",
+            observation=Observation(self.observation.data)
+            if self.observation.data
+            else None,
+            observed_on=self.observed_on.data,
+            evidence_log_ids=list(self.evidence_logs.data or []),
+            evidence_attempt_ids=list(self.evidence_attempts.data or []),
+        )
+
+
+class DraftForm(RatingForm):
+    period = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Save draft")
+
+
+class SignatureFields(FlaskForm):
+    """The electronic signature: the meaning, ticked, and the signer's password re-entered."""
+
+    attest = BooleanField(
+        SIGNATURE_MEANING, validators=[DataRequired("Tick the statement to sign.")]
+    )
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Re-enter your password to sign."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class SignForm(SignatureFields):
+    period = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Sign the ratings")
+
+
+class CorrectRatingForm(RatingForm, SignatureFields):
+    reason = TextAreaField(
+        "Why you are correcting the rating",
+        validators=[
+            DataRequired("Say why you are correcting the rating."),
+            Length(max=2000),
+            Deidentified(),
+        ],
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField("Sign the correction")
+
+
+class DiscardDraftForm(FlaskForm):
+    submit = SubmitField("Discard draft")
+
+
+class AcknowledgeForm(FlaskForm):
+    response = TextAreaField(
+        "Your written response (optional)",
+        validators=[Optional(), Length(max=4000), Deidentified()],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField("Acknowledge this evaluation")
+
+
+class PeriodChoiceForm(FlaskForm):
+    """A GET form that picks the evaluation period shown in the workspace."""
+
+    class Meta:
+        csrf = False
+
+    period = SelectField("Evaluation period", coerce=int)
+
+
+class MarkSeenForm(FlaskForm):
+    submit = SubmitField("Mark all as seen")

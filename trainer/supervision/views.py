@@ -1,0 +1,340 @@
+"""The supervisor's workspace: assigned trainees, draft ratings and signing."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from trainer.auth.decorators import require
+from trainer.auth.permissions import Permission
+from trainer.content.schema import RUBRIC_LABELS
+from trainer.core.models import TrainerError
+from trainer.extensions import db, limiter
+from trainer.learning.services import visible_module
+from trainer.practice.services import new_submission_token, program_today
+from trainer.program.services import (
+    assigned_trainee,
+    assigned_trainees,
+    evaluation_periods,
+)
+
+from . import bp
+from .forms import (
+    NO_OPPORTUNITY,
+    DiscardDraftForm,
+    DraftForm,
+    PeriodChoiceForm,
+    SignForm,
+)
+from .models import OBSERVATION_LABELS, SIGNATURE_MEANING, DraftRating
+from .services import (
+    default_period,
+    discard_draft,
+    draft_for_supervisor,
+    period_of_program,
+    save_draft,
+)
+from .signing import WrongPassword, sign_period
+from .workspace import module_sheet, trainee_summaries, workspace
+
+
+def assigned_trainee_or_404(trainee_id: int):
+    trainee = assigned_trainee(current_user, trainee_id)
+    if trainee is None:
+        abort(404)
+    return trainee
+
+
+def signature_limit() -> str:
+    return current_app.config["SIGNATURE_LIMIT_PER_USER"]
+
+
+def signer_key() -> str:
+    return f"signature:{current_user.get_id()}"
+
+
+def signature_failed(_response) -> bool:
+    """Only failed signatures count towards the limit."""
+    return bool(g.get("signature_failed"))
+
+
+#: applied to every view that takes a signature: repeated wrong passwords are refused for a while
+signature_rate_limit = limiter.limit(
+    signature_limit,
+    key_func=signer_key,
+    methods=["POST"],
+    deduct_when=signature_failed,
+    error_message="Too many failed signatures. Wait a few minutes before you try again.",
+)
+
+
+def _periods_and_choice():
+    periods = evaluation_periods(current_user.program_id)
+    requested = request.args.get("period", type=int)
+    chosen = (
+        next((p for p in periods if p.id == requested), None) if requested else None
+    )
+    if requested and chosen is None:
+        abort(404)
+    return periods, chosen or default_period(periods, program_today(current_user))
+
+
+@bp.route("/supervision")
+@require(Permission.SUPERVISION_TRAINEE_READ)
+def index():
+    trainees = assigned_trainees(current_user)
+    return render_template(
+        "supervision/index.html", summaries=trainee_summaries(current_user, trainees)
+    )
+
+
+def render_workspace(
+    trainee, periods, period, sign_form: SignForm | None = None, status: int = 200
+):
+    space = workspace(current_user, trainee, periods, period)
+    if sign_form is None:
+        sign_form = SignForm(
+            formdata=None,
+            period=period.id if period else "",
+            token=new_submission_token(),
+        )
+    chooser = PeriodChoiceForm(formdata=None, period=period.id if period else None)
+    chooser.period.choices = [(p.id, p.name) for p in periods]
+    return render_template(
+        "supervision/workspace.html",
+        space=space,
+        view=space.view,
+        trainee=trainee,
+        sign_form=sign_form,
+        chooser=chooser,
+        OBSERVATION_LABELS=OBSERVATION_LABELS,
+        SIGNATURE_MEANING=SIGNATURE_MEANING,
+    ), status
+
+
+@bp.route("/supervision/trainees/<int:trainee_id>")
+@require(Permission.SUPERVISION_TRAINEE_READ)
+def trainee_page(trainee_id: int):
+    trainee = assigned_trainee_or_404(trainee_id)
+    periods, period = _periods_and_choice()
+    return render_workspace(trainee, periods, period)
+
+
+def _draft_form(
+    competency, period, draft: DraftRating | None, logs, attempts, formdata=None
+) -> DraftForm:
+    data = {"period": period.id}
+    if draft is not None:
+        data.update(
+            level=str(draft.level) if draft.level is not None else NO_OPPORTUNITY,
+            observation=draft.observation.value if draft.observation else "",
+            observed_on=draft.observed_on,
+            comment=draft.comment,
+            evidence_logs=list(draft.evidence_log_ids),
+            evidence_attempts=list(draft.evidence_attempt_ids),
+        )
+    form = DraftForm(
+        formdata=formdata,
+        prefix=competency.id,
+        data=data,
+        today=program_today(current_user),
+    )
+    form.evidence_logs.choices = [
+        (log.id, f"Log of {log.practised_on:%d %b %Y}, self-rating {log.self_rating}")
+        for log in logs
+    ]
+    form.evidence_attempts.choices = [
+        (
+            attempt.id,
+            f"Attempt {attempt.number}: {attempt.score:g}%, {'passed' if attempt.is_passed else 'not passed'}",
+        )
+        for attempt in attempts
+    ]
+    return form
+
+
+def render_module(
+    trainee, module, period, periods, bound: dict | None = None, status: int = 200
+):
+    """The rating page of one module: a draft form per competency not yet signed for the period."""
+    sheet = module_sheet(current_user, trainee, module, period)
+    forms = {}
+    if period is not None:
+        for competency in module.meta.competencies:
+            if competency.id in sheet.signed:
+                continue
+            forms[competency.id] = (bound or {}).get(competency.id) or _draft_form(
+                competency,
+                period,
+                sheet.drafts.get(competency.id),
+                sheet.current_logs(competency.id),
+                sheet.attempts,
+            )
+    chooser = PeriodChoiceForm(formdata=None, period=period.id if period else None)
+    chooser.period.choices = [(p.id, p.name) for p in periods]
+    return render_template(
+        "supervision/rate_module.html",
+        trainee=trainee,
+        sheet=sheet,
+        module=module,
+        period=period,
+        chooser=chooser,
+        forms=forms,
+        discard_form=DiscardDraftForm(formdata=None),
+        RUBRIC_LABELS=RUBRIC_LABELS,
+        OBSERVATION_LABELS=OBSERVATION_LABELS,
+    ), status
+
+
+def _module_or_404(trainee, slug: str):
+    module = visible_module(trainee, slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/supervision/trainees/<int:trainee_id>/modules/<slug>")
+@require(Permission.SUPERVISION_RATING_WRITE)
+def rate_module(trainee_id: int, slug: str):
+    trainee = assigned_trainee_or_404(trainee_id)
+    module = _module_or_404(trainee, slug)
+    periods, period = _periods_and_choice()
+    return render_module(trainee, module, period, periods)
+
+
+@bp.route(
+    "/supervision/trainees/<int:trainee_id>/modules/<slug>/competencies/<competency_id>/draft",
+    methods=["POST"],
+)
+@require(Permission.SUPERVISION_RATING_WRITE)
+def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
+    trainee = assigned_trainee_or_404(trainee_id)
+    module = _module_or_404(trainee, slug)
+    competency = module.competency(competency_id)
+    if competency is None:
+        abort(404)
+    periods = evaluation_periods(trainee.program_id)
+    period_id = request.form.get(f"{competency.id}-period", type=int)
+    if period_id is None:
+        abort(400)
+    period = next((p for p in periods if p.id == period_id), None)
+    if period is None:
+        abort(404)
+    sheet = module_sheet(current_user, trainee, module, period)
+    form = _draft_form(
+        competency,
+        period,
+        None,
+        sheet.current_logs(competency.id),
+        sheet.attempts,
+        formdata=request.form,
+    )
+    if not form.validate_on_submit():
+        return render_module(
+            trainee, module, period, periods, bound={competency.id: form}, status=422
+        )
+    try:
+        save_draft(
+            current_user,
+            trainee,
+            period,
+            module,
+            competency,
+            form.rating(),
+            today=program_today(current_user),
+        )
+    except TrainerError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return render_module(
+            trainee,
+            module,
+            period,
+            periods,
+            bound={competency.id: form},
+            status=error.status_code,
+        )
+    db.session.commit()
+    flash(f"Draft saved: {competency.statement}", "success")
+    return redirect(
+        url_for(
+            "supervision.rate_module",
+            trainee_id=trainee.id,
+            slug=module.slug,
+            period=period.id,
+        )
+        + f"#competency-{competency.id}"
+    )
+
+
+@bp.route("/supervision/drafts/<int:draft_id>/discard", methods=["POST"])
+@require(Permission.SUPERVISION_RATING_WRITE)
+def discard_draft_rating(draft_id: int):
+    draft = draft_for_supervisor(current_user, draft_id)
+    if draft is None:
+        abort(404)
+    form = DiscardDraftForm()
+    if not form.validate_on_submit():
+        abort(400)
+    target = url_for(
+        "supervision.rate_module",
+        trainee_id=draft.trainee_id,
+        slug=draft.module_slug,
+        period=draft.period_id,
+    )
+    discard_draft(current_user, draft)
+    db.session.commit()
+    flash("Draft discarded.", "success")
+    return redirect(target)
+
+
+@bp.route("/supervision/trainees/<int:trainee_id>/sign", methods=["POST"])
+@require(Permission.SUPERVISION_RATING_SIGN)
+@signature_rate_limit
+def sign(trainee_id: int):
+    trainee = assigned_trainee_or_404(trainee_id)
+    periods = evaluation_periods(trainee.program_id)
+    form = SignForm()
+    period_id = request.form.get("period", type=int)
+    if period_id is None:
+        abort(400)
+    period = period_of_program(trainee.program_id, period_id)
+    if period is None:
+        abort(404)
+    if not form.validate_on_submit():
+        return render_workspace(trainee, periods, period, form, 422)
+    try:
+        sign_off, created = sign_period(
+            current_user,
+            trainee,
+            period,
+            password=form.password.data,
+            token=form.token.data,
+        )
+    except WrongPassword as error:
+        db.session.commit()  # the failed signature stays on record
+        g.signature_failed = True
+        form.password.errors.append(str(error))
+        return render_workspace(trainee, periods, period, form, error.status_code)
+    except TrainerError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return render_workspace(trainee, periods, period, form, error.status_code)
+    db.session.commit()
+    if created:
+        flash(
+            f"Signed: the ratings for {period.name} are now part of {trainee.name}'s record.",
+            "success",
+        )
+    else:
+        flash("These ratings were already signed; here is the signature.", "info")
+    return redirect(url_for("supervision.sign_off_page", sign_off_id=sign_off.id))
