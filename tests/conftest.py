@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -16,6 +17,20 @@ from tests import dbutil
 from trainer import create_app
 from trainer.extensions import db, limiter
 
+
+def _test_signing_key() -> str:
+    """A fresh Ed25519 key (PEM) per test run, so that no test writes one into instance/."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-not-for-production",
@@ -23,6 +38,7 @@ TEST_CONFIG = {
     "ARGON2_MEMORY_COST": 8,
     "ARGON2_PARALLELISM": 1,
     "RATELIMIT_STORAGE_URI": "memory://",
+    "SIGNING_KEY_PEM": _test_signing_key(),
 }
 PASSWORD = "correct-horse-battery"
 
@@ -39,8 +55,19 @@ class CSRFClient(FlaskClient):
 
                 raw = secrets.token_hex(20)
                 session["csrf_token"] = raw
-        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        serializer = URLSafeTimedSerializer(
+            self.application.secret_key, salt="wtf-csrf-token"
+        )
         return serializer.dumps(raw)
+
+    def open(self, *args, **kwargs):
+        # A test runs inside one app context (db_session), and each request reuses it, so
+        # `g` would outlive the request: Flask-Login caches the user in g._login_user and a
+        # second client would act as the first one's user. Give every request a fresh `g`,
+        # as a server does.
+        if has_app_context():
+            vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
 
     def post(self, *args, csrf: bool = True, **kwargs):
         data = kwargs.get("data")
@@ -92,7 +119,11 @@ def db_session(app):
         transaction = connection.begin()
         original = db.session
         db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+            sessionmaker(
+                bind=connection,
+                join_transaction_mode="create_savepoint",
+                expire_on_commit=False,
+            )
         )
         limiter.reset()
         try:
@@ -102,6 +133,28 @@ def db_session(app):
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def make_fresh_app():
+    """A new app from create_app with the test config, for tests that register throw-away
+    routes (the suite's app no longer accepts routes once it has served a request). Its
+    database URL is an empty in-memory SQLite; db.session stays the test's session."""
+    made = []
+
+    def make(**config):
+        fresh = create_app(
+            {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://", **config}
+        )
+        fresh.test_client_class = CSRFClient
+        made.append(fresh)
+        return fresh
+
+    yield make
+    for fresh in made:
+        with fresh.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture
@@ -140,7 +193,13 @@ def make_user(db_session, program):
 
     counter = {"n": 0}
 
-    def make(role: str = "trainee", *, email: str | None = None, program_=None, name: str | None = None):
+    def make(
+        role: str = "trainee",
+        *,
+        email: str | None = None,
+        program_=None,
+        name: str | None = None,
+    ):
         counter["n"] += 1
         role_enum = Role(role)
         home = program_ or program
@@ -151,7 +210,9 @@ def make_user(db_session, program):
             role=role_enum,
             program_id=None if role_enum is Role.ADMIN else home.id,
             cohort_id=home.cohorts[0].id if role_enum is Role.TRAINEE else None,
-            access_expires_at=utcnow() + timedelta(days=30) if role_enum is Role.REVIEWER else None,
+            access_expires_at=utcnow() + timedelta(days=30)
+            if role_enum is Role.REVIEWER
+            else None,
         )
 
     return make
@@ -164,7 +225,9 @@ def trainee(make_user):
 
 @pytest.fixture
 def supervisor(make_user):
-    return make_user("supervisor", email="supervisor@example.org", name="Sam Supervisor")
+    return make_user(
+        "supervisor", email="supervisor@example.org", name="Sam Supervisor"
+    )
 
 
 @pytest.fixture
@@ -185,7 +248,12 @@ def admin(make_user):
 @pytest.fixture
 def outsider(make_user, other_program):
     """A trainee of another program: signed in, but with no access to this program's records."""
-    return make_user("trainee", email="outsider@example.org", name="Otto Outsider", program_=other_program)
+    return make_user(
+        "trainee",
+        email="outsider@example.org",
+        name="Otto Outsider",
+        program_=other_program,
+    )
 
 
 class AuthActions:
@@ -193,7 +261,9 @@ class AuthActions:
         self.client = client
 
     def login(self, user, password: str = PASSWORD):
-        response = self.client.post("/login", data={"email": user.email, "password": password})
+        response = self.client.post(
+            "/login", data={"email": user.email, "password": password}
+        )
         assert response.status_code == 302, response.text
         return response
 
@@ -219,8 +289,13 @@ def count_queries(app):
             if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK TO)", statement):
                 statements.append(statement)
 
-        with app.app_context():
+        if has_app_context():
+            # Not a new app context: popping it would remove the test's session and roll
+            # back what the test has flushed so far.
             engine = db.engine
+        else:
+            with app.app_context():
+                engine = db.engine
         sa.event.listen(engine, "before_cursor_execute", before)
         try:
             yield statements

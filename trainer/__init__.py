@@ -46,7 +46,13 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
     url = database_url_from_environment()
     if url:
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    for name in ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "SIGNING_KEY_PATH", "CONTENT_ROOT"):
+    for name in (
+        "SECRET_KEY",
+        "RATELIMIT_STORAGE_URI",
+        "SIGNING_KEY_PATH",
+        "SIGNING_KEY_PEM",
+        "CONTENT_ROOT",
+    ):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if test_config is not None:
@@ -63,7 +69,9 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         app.config["SECRET_KEY"] = _development_secret(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'trainer.sqlite3'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'trainer.sqlite3'}"
+        )
     if not development:
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
@@ -88,10 +96,18 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # Templates get current_user lazily from core.templating: Flask-Login's own context
+    # processor loads the user eagerly, so an error page could not render without a database.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
@@ -115,23 +131,36 @@ def load_content(app: Flask) -> None:
     except ContentInvalid as error:
         # The same lines as `flask content check`, then stop: never serve broken content.
         for problem in error.problems:
-            print(problem, file=sys.stderr)  # noqa: T201
-        raise SystemExit(f"EBTR Trainer: {len(error.problems)} content problem(s); see above.") from None
+            print(problem, file=sys.stderr)
+        raise SystemExit(
+            f"EBTR Trainer: {len(error.problems)} content problem(s); see above."
+        ) from None
 
 
 def register_blueprints(app: Flask) -> None:
+    from .audit import bp as audit_bp
+    from .audit import verify_views as _verify_views  # noqa: F401
+    from .audit import views as _audit_views  # noqa: F401
     from .auth import bp as auth_bp
+    from .auth import views as _auth_views  # noqa: F401
     from .auth.decorators import enforce_declared_access
     from .core import bp as core_bp
-    from .learning import bp as learning_bp
-
-    from .auth import views as _auth_views  # noqa: F401
     from .core import views as _core_views  # noqa: F401
+    from .learning import bp as learning_bp
     from .learning import views as _learning_views  # noqa: F401
+    from .practice import bp as practice_bp
+    from .practice import feedback_views as _feedback_views  # noqa: F401
+    from .practice import views as _practice_views  # noqa: F401
+    from .supervision import bp as supervision_bp
+    from .supervision import record_views as _record_views  # noqa: F401
+    from .supervision import views as _supervision_views  # noqa: F401
 
     enforce_declared_access(app)
     for blueprint in (core_bp, auth_bp, learning_bp):
         app.register_blueprint(blueprint)
+    for blueprint in (practice_bp, supervision_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(audit_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -153,11 +182,17 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .audit.cli import audit_group
     from .auth.cli import create_admin_command
     from .content.cli import content_group
     from .program.cli import seed_demo_command
 
-    for command in (create_admin_command, content_group, seed_demo_command):
+    for command in (
+        audit_group,
+        create_admin_command,
+        content_group,
+        seed_demo_command,
+    ):
         app.cli.add_command(command)
 
 

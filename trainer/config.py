@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from typing import ClassVar
 
 
 class Defaults:
     # Secrets have no default outside development: create_app refuses to start without them.
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -27,6 +28,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
+    #: failed electronic signatures (wrong password) allowed per supervisor
+    SIGNATURE_LIMIT_PER_USER = "5 per 15 minutes;20 per day"
 
     #: argon2 parameters (RFC 9106 low-memory recommendation); the tests lower them
     ARGON2_TIME_COST = 3
@@ -41,6 +44,8 @@ class Defaults:
     SIGNING_KEY_PEM: str | None = None
 
     AUDIT_PAGE_SIZE = 50
+    #: anyone may check checkpoints on /verify; each check recomputes the whole chain
+    VERIFY_LIMIT_PER_ADDRESS = "10 per minute;100 per hour"
     LOG_LEVEL = "INFO"
 
 

@@ -41,7 +41,16 @@ SERVER = textwrap.dedent(
 
 def _server(database: str, prefix: str, attempts: int, setup: bool) -> list[int]:
     done = subprocess.run(
-        [sys.executable, "-c", SERVER, database, REDIS_URL, prefix, str(attempts), "1" if setup else "0"],
+        [
+            sys.executable,
+            "-c",
+            SERVER,
+            database,
+            REDIS_URL,
+            prefix,
+            str(attempts),
+            "1" if setup else "0",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -54,7 +63,9 @@ def _server(database: str, prefix: str, attempts: int, setup: bool) -> list[int]
 def test_a_second_server_process_sees_the_first_servers_sign_in_attempts(tmp_path):
     if not REDIS_URL:
         if os.environ.get("CI"):
-            pytest.fail("TEST_REDIS_URL is not set: CI must start Redis (.ci/services.sh)")
+            pytest.fail(
+                "TEST_REDIS_URL is not set: CI must start Redis (.ci/services.sh)"
+            )
         pytest.skip("TEST_REDIS_URL not set (bash .ci/services.sh starts Redis)")
     database = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     prefix = f"test-{uuid.uuid4().hex[:8]}"

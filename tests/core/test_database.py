@@ -10,10 +10,24 @@ class TestPerTestTransaction:
     def test_a_insert_is_visible_inside_the_test(self, db_session):
         db.session.add(Program(name="Canary program"))
         db.session.commit()
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Program).where(Program.name == "Canary program")) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Program)
+                .where(Program.name == "Canary program")
+            )
+            == 1
+        )
 
     def test_b_insert_from_previous_test_is_gone(self, db_session):
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Program).where(Program.name == "Canary program")) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Program)
+                .where(Program.name == "Canary program")
+            )
+            == 0
+        )
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_full_sync(db_session):

@@ -15,6 +15,7 @@ from trainer.learning import quizflow
 from trainer.learning.quizflow import AnswerInvalid, ProgressInvalid
 
 SECRET = "quizflow-test-secret"
+TRAINEE = 7
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,10 @@ BEFORE_SCENARIO = [["a"], ["a"], ["a"], ["a", "b"], ["a", "b", "c"], ["a"], ["a"
 
 class TestSteps:
     def test_a_new_attempt_starts_at_the_first_item_with_its_own_seed(self, module):
-        first, second = quizflow.start(module, 1), quizflow.start(module, 2)
+        first, second = (
+            quizflow.start(module, 1, trainee_id=TRAINEE),
+            quizflow.start(module, 2, trainee_id=TRAINEE),
+        )
         assert (first.slug, first.version, first.number, first.answers) == (
             "sample",
             module.version,
@@ -49,7 +53,7 @@ class TestSteps:
         assert (step.index, step.total, step.item.id, step.point) == (0, 8, "q1", None)
 
     def test_answers_advance_item_by_item(self, module):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         seen = []
         for chosen in BEFORE_SCENARIO:
             seen.append(quizflow.current_step(module, progress).item.id)
@@ -60,7 +64,7 @@ class TestSteps:
         assert quizflow.current_step(module, progress).item.id == "q8"
 
     def test_a_multiple_item_is_one_step_and_stores_its_choices_sorted(self, module):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         step = play(module, progress, ["a"], ["a"], ["a"], ["b", "a"])
         assert progress.answers["q4"] == {"chosen": ["a", "b"]}
         assert step.item.id == "q5"
@@ -69,7 +73,7 @@ class TestSteps:
     def test_a_branching_item_takes_one_step_per_decision_and_ends_at_an_ending(
         self, module
     ):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         step = play(module, progress, *BEFORE_SCENARIO)
         assert (step.item.id, step.point.id, step.path) == ("q8", "p1", ())
         assert not step.is_multiple
@@ -88,7 +92,7 @@ class TestSteps:
         assert quizflow.is_complete(module, progress)
 
     def test_a_poor_first_choice_can_end_the_scenario_after_one_decision(self, module):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         assert play(module, progress, *BEFORE_SCENARIO, ["b"]) is None
         assert progress.answers["q8"] == {"path": [["p1", "b"]], "end": "end-poor"}
 
@@ -128,7 +132,7 @@ class TestInvalidAnswers:
     def test_it_is_refused_with_a_clear_message_and_progress_unchanged(
         self, module, before, chosen, message
     ):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         play(module, progress, *before)
         snapshot = copy.deepcopy(progress.to_data())
         with pytest.raises(AnswerInvalid) as refused:
@@ -137,12 +141,12 @@ class TestInvalidAnswers:
         assert progress.to_data() == snapshot
 
     def test_a_repeated_option_counts_once(self, module):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         quizflow.apply_answer(module, progress, ["a", "a"])
         assert progress.answers["q1"] == {"chosen": ["a"]}
 
     def test_no_answer_is_taken_after_the_last_step(self, module):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         play(module, progress, *BEFORE_SCENARIO, ["b"])
         snapshot = copy.deepcopy(progress.to_data())
         with pytest.raises(
@@ -154,73 +158,84 @@ class TestInvalidAnswers:
 
 class TestToken:
     def test_progress_round_trips_through_the_token(self, module):
-        progress = quizflow.start(module, 3)
+        progress = quizflow.start(module, 3, trainee_id=TRAINEE)
         play(module, progress, *BEFORE_SCENARIO, ["a"])
-        decoded = quizflow.decode(quizflow.encode(progress, SECRET), SECRET, module)
+        decoded = quizflow.decode(
+            quizflow.encode(progress, SECRET), SECRET, module, trainee_id=TRAINEE
+        )
         assert decoded == progress
         assert quizflow.current_step(module, decoded).point.id == "p2"
 
     def test_a_tampered_token_is_refused(self, module):
-        token = quizflow.encode(quizflow.start(module, 1), SECRET)
+        token = quizflow.encode(quizflow.start(module, 1, trainee_id=TRAINEE), SECRET)
         payload, signature = token.rsplit(".", 1)
         forged = f"{payload}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
         with pytest.raises(ProgressInvalid, match="This quiz page has expired"):
-            quizflow.decode(forged, SECRET, module)
+            quizflow.decode(forged, SECRET, module, trainee_id=TRAINEE)
 
     def test_a_token_signed_with_another_key_is_refused(self, module):
-        token = quizflow.encode(quizflow.start(module, 1), "another-secret")
+        token = quizflow.encode(
+            quizflow.start(module, 1, trainee_id=TRAINEE), "another-secret"
+        )
         with pytest.raises(ProgressInvalid, match="This quiz page has expired"):
-            quizflow.decode(token, SECRET, module)
+            quizflow.decode(token, SECRET, module, trainee_id=TRAINEE)
 
     def test_an_expired_token_is_refused(self, module, monkeypatch):
         stale = int(time.time()) - quizflow.TOKEN_MAX_AGE - 60
         monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: stale)
-        token = quizflow.encode(quizflow.start(module, 1), SECRET)
+        token = quizflow.encode(quizflow.start(module, 1, trainee_id=TRAINEE), SECRET)
         monkeypatch.undo()
         with pytest.raises(ProgressInvalid, match="This quiz page has expired"):
-            quizflow.decode(token, SECRET, module)
+            quizflow.decode(token, SECRET, module, trainee_id=TRAINEE)
 
     def test_a_token_just_inside_its_lifetime_is_accepted(self, module, monkeypatch):
         recent = int(time.time()) - quizflow.TOKEN_MAX_AGE + 60
         monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: recent)
-        token = quizflow.encode(quizflow.start(module, 1), SECRET)
+        token = quizflow.encode(quizflow.start(module, 1, trainee_id=TRAINEE), SECRET)
         monkeypatch.undo()
-        assert quizflow.decode(token, SECRET, module).number == 1
+        assert quizflow.decode(token, SECRET, module, trainee_id=TRAINEE).number == 1
 
     def test_a_signed_token_with_a_malformed_payload_is_refused(self, module):
         serializer = URLSafeTimedSerializer(SECRET, salt=quizflow.TOKEN_SALT)
-        valid = quizflow.start(module, 1).to_data()
+        valid = quizflow.start(module, 1, trainee_id=TRAINEE).to_data()
         for payload in (
             {"slug": "sample"},
             ["not", "a", "mapping"],
             {**valid, "number": "x"},
         ):
             with pytest.raises(ProgressInvalid, match="This quiz page has expired"):
-                quizflow.decode(serializer.dumps(payload), SECRET, module)
+                quizflow.decode(
+                    serializer.dumps(payload), SECRET, module, trainee_id=TRAINEE
+                )
 
     def test_a_token_for_another_quiz_is_refused(self, module):
         other = build(slug="other")
-        token = quizflow.encode(quizflow.start(other, 1), SECRET)
+        token = quizflow.encode(quizflow.start(other, 1, trainee_id=TRAINEE), SECRET)
         with pytest.raises(
             ProgressInvalid, match=r"This answer belongs to another quiz\."
         ):
-            quizflow.decode(token, SECRET, module)
+            quizflow.decode(token, SECRET, module, trainee_id=TRAINEE)
 
     def test_a_token_for_another_version_of_the_module_is_refused(self, module):
         edited = module_data()
         edited["title"] = "Sample module, revised"
         newer = build(edited)
         assert newer.version != module.version
-        token = quizflow.encode(quizflow.start(module, 1), SECRET)
+        token = quizflow.encode(quizflow.start(module, 1, trainee_id=TRAINEE), SECRET)
         with pytest.raises(
             ProgressInvalid, match="The module was updated while you were taking"
         ):
-            quizflow.decode(token, SECRET, newer)
+            quizflow.decode(token, SECRET, newer, trainee_id=TRAINEE)
+
+    def test_a_token_issued_to_another_trainee_is_refused(self, module):
+        token = quizflow.encode(quizflow.start(module, 1, trainee_id=TRAINEE), SECRET)
+        with pytest.raises(ProgressInvalid, match="opened by another account"):
+            quizflow.decode(token, SECRET, module, trainee_id=TRAINEE + 1)
 
 
 class TestOptionOrder:
     def orders(self, module, seed):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         progress.seed = seed
         orders = []
         for chosen in [*BEFORE_SCENARIO, ["a"], None]:
@@ -253,7 +268,7 @@ class TestOptionOrder:
 
 class TestReplay:
     def test_replay_and_ending_reproduce_a_stored_path(self, module):
-        progress = quizflow.start(module, 1)
+        progress = quizflow.start(module, 1, trainee_id=TRAINEE)
         play(module, progress, *BEFORE_SCENARIO, ["a"], ["b"])
         stored = json.loads(
             json.dumps(progress.answers["q8"])

@@ -15,7 +15,9 @@ from .services import AuthError, create_user
 @with_appcontext
 def create_admin_command(email: str, name: str) -> None:
     """Create an administrator (the password is asked for, never taken as an argument)."""
-    password = click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+    password = click.prompt(
+        "Password (12 characters or more)", hide_input=True, confirmation_prompt=True
+    )
     try:
         user = create_user(email=email, name=name, password=password, role=Role.ADMIN)
     except AuthError as error:

@@ -22,12 +22,23 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name="role"),
+        sa.Enum(
+            Role,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+            create_constraint=True,
+            name="role",
+        ),
         nullable=False,
     )
-    program_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programs.id"), nullable=True, index=True)
-    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"), nullable=True, index=True)
+    program_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=True, index=True
+    )
+    cohort_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cohorts.id"), nullable=True, index=True
+    )
     is_enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
     #: reviewers' access ends at this time; None for every other role
     access_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -47,6 +58,4 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         if not self.is_enabled:
             return False
-        if self.access_expires_at is not None and self.access_expires_at <= utcnow():
-            return False
-        return True
+        return self.access_expires_at is None or self.access_expires_at > utcnow()

@@ -14,10 +14,23 @@ class Role(enum.StrEnum):
 
 
 class Permission(enum.StrEnum):
+    AUDIT_CHAIN_VERIFY = "audit:chain:verify"
+    AUDIT_CHECKPOINT_READ = "audit:checkpoint:read"
     AUDIT_EVENTS_READ = "audit:events:read"
     LEARNING_MODULE_READ = "learning:module:read"
     LEARNING_PROGRESS_READ = "learning:progress:read"
     LEARNING_QUIZ_TAKE = "learning:quiz:take"
+    NOTIFICATIONS_READ = "supervision:notifications:read"
+    PRACTICE_FEEDBACK_GIVE = "practice:feedback:give"
+    PRACTICE_LOG_READ = "practice:log:read"
+    PRACTICE_LOG_WRITE = "practice:log:write"
+    PROGRAM_FEEDBACK_READ = "program:feedback:read"
+    SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
+    SUPERVISION_RATING_SIGN = "supervision:rating:sign"
+    SUPERVISION_RATING_WRITE = "supervision:rating:write"
+    SUPERVISION_RECORD_ACKNOWLEDGE = "supervision:record:acknowledge"
+    SUPERVISION_RECORD_READ = "supervision:record:read"
+    SUPERVISION_TRAINEE_READ = "supervision:trainee:read"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -26,11 +39,43 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LEARNING_MODULE_READ,
             Permission.LEARNING_PROGRESS_READ,
             Permission.LEARNING_QUIZ_TAKE,
+            Permission.NOTIFICATIONS_READ,
+            Permission.PRACTICE_FEEDBACK_GIVE,
+            Permission.PRACTICE_LOG_READ,
+            Permission.PRACTICE_LOG_WRITE,
+            Permission.SUPERVISION_RECORD_ACKNOWLEDGE,
+            Permission.SUPERVISION_RECORD_READ,
         }
     ),
-    Role.SUPERVISOR: frozenset({Permission.LEARNING_MODULE_READ}),
-    Role.DIRECTOR: frozenset({Permission.AUDIT_EVENTS_READ, Permission.LEARNING_MODULE_READ}),
-    Role.REVIEWER: frozenset({Permission.AUDIT_EVENTS_READ, Permission.LEARNING_MODULE_READ}),
+    Role.SUPERVISOR: frozenset(
+        {
+            Permission.LEARNING_MODULE_READ,
+            Permission.NOTIFICATIONS_READ,
+            Permission.PRACTICE_LOG_READ,
+            Permission.SUPERVISION_FEEDBACK_READ,
+            Permission.SUPERVISION_RATING_SIGN,
+            Permission.SUPERVISION_RATING_WRITE,
+            Permission.SUPERVISION_RECORD_READ,
+            Permission.SUPERVISION_TRAINEE_READ,
+        }
+    ),
+    Role.DIRECTOR: frozenset(
+        {
+            Permission.AUDIT_CHAIN_VERIFY,
+            Permission.AUDIT_CHECKPOINT_READ,
+            Permission.AUDIT_EVENTS_READ,
+            Permission.LEARNING_MODULE_READ,
+            Permission.PROGRAM_FEEDBACK_READ,
+        }
+    ),
+    Role.REVIEWER: frozenset(
+        {
+            Permission.AUDIT_CHAIN_VERIFY,
+            Permission.AUDIT_CHECKPOINT_READ,
+            Permission.AUDIT_EVENTS_READ,
+            Permission.LEARNING_MODULE_READ,
+        }
+    ),
     Role.ADMIN: frozenset({Permission.LEARNING_MODULE_READ}),
 }
 
@@ -40,4 +85,6 @@ def has_permission(role: Role, permission: Permission) -> bool:
 
 
 def roles_with(permission: Permission) -> frozenset[Role]:
-    return frozenset(role for role, granted in ROLE_PERMISSIONS.items() if permission in granted)
+    return frozenset(
+        role for role, granted in ROLE_PERMISSIONS.items() if permission in granted
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 
@@ -66,10 +67,8 @@ def _spend_equal_time(password: str) -> None:
     key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     if key not in _DUMMY_HASH:
         _DUMMY_HASH[key] = hasher.hash("not-a-real-password-for-timing")
-    try:
+    with contextlib.suppress(VerificationError):
         hasher.verify(_DUMMY_HASH[key], password)
-    except VerificationError:
-        pass
 
 
 def normalise_email(email: str) -> str:
@@ -77,7 +76,9 @@ def normalise_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    return db.session.scalar(
+        sa.select(User).where(User.email == normalise_email(email))
+    )
 
 
 def authenticate(email: str, password: str, *, address: str | None) -> User | None:
@@ -88,15 +89,23 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
     elif check_password(user, password) and user.is_active:
         if password_hasher().check_needs_rehash(user.password_hash):
             user.password_hash = password_hasher().hash(password)
-        record("auth.login", actor=user, subject=f"user:{user.id}", payload={"address": address})
+        record(
+            "auth.login",
+            actor=user,
+            subject=f"user:{user.id}",
+            payload={"address": address},
+        )
         logger.info("User %s signed in", user.id)
         return user
     record(
         "auth.login_failed",
         actor=user,
         subject=f"user:{user.id}" if user else "",
-        payload={"email": normalise_email(email)[:254], "address": address,
-                 "reason": "inactive" if user and user.is_active is False else "credentials"},
+        payload={
+            "email": normalise_email(email)[:254],
+            "address": address,
+            "reason": "inactive" if user and user.is_active is False else "credentials",
+        },
     )
     logger.info("Failed sign-in for %s", "known account" if user else "unknown account")
     return None

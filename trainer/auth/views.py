@@ -13,12 +13,19 @@ from .forms import LoginForm, LogoutForm
 from .home import home_url_for
 from .services import authenticate, normalise_email, record_logout
 
+
 def safe_next(target: str | None) -> str | None:
-    """Only follow relative targets on this site."""
-    if not target:
+    """Only follow relative targets on this site. Browsers read a backslash as a slash and
+    drop tabs and newlines, so "/\\host" or "/<tab>/host" would leave the site."""
+    if not target or "\\" in target or not target.isprintable():
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
         return None
     return target
 
@@ -35,7 +42,6 @@ def _login_limit_per_address() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
 
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit_per_address, methods=["POST"])
@@ -45,7 +51,9 @@ def login():
         return redirect(home_url_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data, address=request.remote_addr)
+        user = authenticate(
+            form.email.data, form.password.data, address=request.remote_addr
+        )
         db.session.commit()
         if user is not None:
             login_user(user, remember=form.remember.data)

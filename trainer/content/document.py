@@ -47,13 +47,19 @@ class _LineLocator:
             for key, value in node.value:
                 if str(key.value) == str(part):
                     return value, key.start_mark.line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
             child = node.value[part]
             return child, child.start_mark.line
         return None
 
 
-def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> Iterator[tuple[tuple, int, str]]:
+def _duplicate_keys(
+    node: yaml.Node | None, path: tuple = ()
+) -> Iterator[tuple[tuple, int, str]]:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
@@ -90,13 +96,17 @@ class YamlDocument:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
             self.data = yaml.safe_load(text)
         except yaml.YAMLError as error:
-            self.problem((), _yaml_message(error, first_line), line=_yaml_line(error, first_line))
+            self.problem(
+                (), _yaml_message(error, first_line), line=_yaml_line(error, first_line)
+            )
             return
         self.locator = _LineLocator(node, first_line)
         for path, line, message in _duplicate_keys(node):
             self.problem(path, message, line=line + first_line)
 
-    def problem(self, path: Iterable[Any], message: str, *, line: int | None = None) -> None:
+    def problem(
+        self, path: Iterable[Any], message: str, *, line: int | None = None
+    ) -> None:
         path = tuple(path)
         if line is None:
             line = self.locator.line_of(path)
@@ -129,9 +139,16 @@ def _yaml_message(error: yaml.YAMLError, first_line: int) -> str:
     """The parser's complaint, with where the construct it was reading began when that is
     on another line (an unclosed bracket is only noticed lines later)."""
     problem = getattr(error, "problem", None) or str(error)
-    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    context, context_mark = (
+        getattr(error, "context", None),
+        getattr(error, "context_mark", None),
+    )
     problem_mark = getattr(error, "problem_mark", None)
-    if context and context_mark and (problem_mark is None or context_mark.line != problem_mark.line):
+    if (
+        context
+        and context_mark
+        and (problem_mark is None or context_mark.line != problem_mark.line)
+    ):
         return f"not valid YAML: {problem} ({context} started on line {first_line + context_mark.line})"
     return f"not valid YAML: {problem}"
 

@@ -66,7 +66,9 @@ class Curriculum:
         return self.modules.get(slug)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(sorted(self.modules.values(), key=lambda m: (m.meta.order, m.title)))
+        return iter(
+            sorted(self.modules.values(), key=lambda m: (m.meta.order, m.title))
+        )
 
     def __len__(self) -> int:
         return len(self.modules)
@@ -86,27 +88,49 @@ def content_version(module_source: str, quiz_source: str) -> str:
 # Module and quiz files
 
 
-def _split_front_matter(doc_file: str, text: str) -> tuple[str, str, int, list[ContentProblem]]:
+def _split_front_matter(
+    doc_file: str, text: str
+) -> tuple[str, str, int, list[ContentProblem]]:
     """(front matter, body, line the body starts on, problems)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        return "", "", 1, [ContentProblem(doc_file, 1, "(front matter)", "must start with a line '---'")]
+        return (
+            "",
+            "",
+            1,
+            [
+                ContentProblem(
+                    doc_file, 1, "(front matter)", "must start with a line '---'"
+                )
+            ],
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == FRONT_MATTER_FENCE:
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2, []
-    return "", "", 1, [ContentProblem(doc_file, 1, "(front matter)", "no closing '---' line")]
+    return (
+        "",
+        "",
+        1,
+        [ContentProblem(doc_file, 1, "(front matter)", "no closing '---' line")],
+    )
 
 
 def _read(path: Path, display: str) -> tuple[str | None, list[ContentProblem]]:
     try:
         return path.read_text(encoding="utf-8"), []
     except UnicodeDecodeError as error:
-        return None, [ContentProblem(display, 1, "(file)", f"not UTF-8 text: {error.reason}")]
+        return None, [
+            ContentProblem(display, 1, "(file)", f"not UTF-8 text: {error.reason}")
+        ]
     except OSError as error:
-        return None, [ContentProblem(display, 1, "(file)", f"cannot be read: {error.strerror}")]
+        return None, [
+            ContentProblem(display, 1, "(file)", f"cannot be read: {error.strerror}")
+        ]
 
 
-def parse_module(display: str, text: str) -> tuple[ModuleFile | None, str, YamlDocument | None, list]:
+def parse_module(
+    display: str, text: str
+) -> tuple[ModuleFile | None, str, YamlDocument | None, list]:
     front, body, body_line, problems = _split_front_matter(display, text)
     if problems:
         return None, "", None, problems
@@ -115,7 +139,9 @@ def parse_module(display: str, text: str) -> tuple[ModuleFile | None, str, YamlD
     if meta is not None:
         _check_module(meta, doc)
     if not body.strip():
-        doc.problems.append(ContentProblem(display, body_line, "(body)", "the Markdown body is empty"))
+        doc.problems.append(
+            ContentProblem(display, body_line, "(body)", "the Markdown body is empty")
+        )
     return (meta if not doc.problems else None), body, doc, doc.problems
 
 
@@ -128,7 +154,9 @@ def parse_quiz(display: str, text: str) -> tuple[QuizFile | None, YamlDocument]:
 def _check_module(meta: ModuleFile, doc: YamlDocument) -> None:
     file_name = PurePosixPath(doc.file)
     if meta.slug != file_name.stem:
-        doc.problem(("slug",), f"is {meta.slug!r} but the file is named {file_name.name}")
+        doc.problem(
+            ("slug",), f"is {meta.slug!r} but the file is named {file_name.name}"
+        )
     _unique(doc, ("objectives",), [o.id for o in meta.objectives])
     _unique(doc, ("competencies",), [c.id for c in meta.competencies])
     _unique(doc, ("references",), [r.id for r in meta.references])
@@ -140,7 +168,9 @@ def _check_module(meta: ModuleFile, doc: YamlDocument) -> None:
                 f"names reference {stat.source!r}, which is not in references",
             )
     if meta.evidence.framework not in meta.levels:
-        doc.problem(("evidence", "framework"), "names a framework the module has no level in")
+        doc.problem(
+            ("evidence", "framework"), "names a framework the module has no level in"
+        )
 
 
 def _unique(doc: YamlDocument, path: tuple, ids: list[str]) -> None:
@@ -151,18 +181,28 @@ def _unique(doc: YamlDocument, path: tuple, ids: list[str]) -> None:
         seen.add(identifier)
 
 
-def check_quiz_against_module(quiz: QuizFile, meta: ModuleFile, doc: YamlDocument) -> None:
+def check_quiz_against_module(
+    quiz: QuizFile, meta: ModuleFile, doc: YamlDocument
+) -> None:
     """Cross-checks between a quiz and its module, and the shape of branching scenarios."""
     competencies = {c.id for c in meta.competencies}
     objectives = {o.id for o in meta.objectives}
     if quiz.module != meta.slug:
-        doc.problem(("module",), f"names module {quiz.module!r}, expected {meta.slug!r}")
+        doc.problem(
+            ("module",), f"names module {quiz.module!r}, expected {meta.slug!r}"
+        )
     _unique(doc, ("items",), [item.id for item in quiz.items])
     for index, item in enumerate(quiz.items):
         if item.competency not in competencies:
-            doc.problem(("items", index, "competency"), f"no competency {item.competency!r} in the module")
+            doc.problem(
+                ("items", index, "competency"),
+                f"no competency {item.competency!r} in the module",
+            )
         if item.objective not in objectives:
-            doc.problem(("items", index, "objective"), f"no objective {item.objective!r} in the module")
+            doc.problem(
+                ("items", index, "objective"),
+                f"no objective {item.objective!r} in the module",
+            )
         if isinstance(item, BranchingItem):
             _check_branching(item, ("items", index), doc)
         else:
@@ -183,13 +223,20 @@ def _check_branching(item: BranchingItem, path: tuple, doc: YamlDocument) -> Non
     points = {p.id: p for p in item.points}
     _unique(doc, (*path, "points"), [p.id for p in item.points])
     if item.start not in points:
-        doc.problem((*path, "start"), f"names point {item.start!r}, which does not exist")
+        doc.problem(
+            (*path, "start"), f"names point {item.start!r}, which does not exist"
+        )
         return
     if points[item.start].end:
-        doc.problem((*path, "start"), f"names the ending {item.start!r}; a scenario starts at a decision point")
+        doc.problem(
+            (*path, "start"),
+            f"names the ending {item.start!r}; a scenario starts at a decision point",
+        )
         return
     for p_index, point in enumerate(item.points):
-        _unique(doc, (*path, "points", p_index, "options"), [o.id for o in point.options])
+        _unique(
+            doc, (*path, "points", p_index, "options"), [o.id for o in point.options]
+        )
         for o_index, option in enumerate(point.options):
             if option.next not in points:
                 doc.problem(
@@ -198,12 +245,17 @@ def _check_branching(item: BranchingItem, path: tuple, doc: YamlDocument) -> Non
                 )
     cycle = _find_cycle(item.start, points)
     if cycle:
-        doc.problem((*path, "points"), "the scenario has a cycle: " + " -> ".join(cycle))
+        doc.problem(
+            (*path, "points"), "the scenario has a cycle: " + " -> ".join(cycle)
+        )
         return
     reachable = _reachable(item.start, points)
     for p_index, point in enumerate(item.points):
         if point.id not in reachable:
-            doc.problem((*path, "points", p_index, "id"), f"point {point.id!r} cannot be reached from start")
+            doc.problem(
+                (*path, "points", p_index, "id"),
+                f"point {point.id!r} cannot be reached from start",
+            )
 
 
 def _reachable(start: str, points: dict) -> set[str]:
@@ -240,7 +292,12 @@ def _find_cycle(start: str, points: dict) -> list[str] | None:
 
 
 def build_module(
-    module_display: str, module_text: str, quiz_display: str, quiz_text: str, *, authoring_rules: bool = False
+    module_display: str,
+    module_text: str,
+    quiz_display: str,
+    quiz_text: str,
+    *,
+    authoring_rules: bool = False,
 ) -> tuple[Module | None, list[ContentProblem]]:
     """Parse one module and its quiz from their texts (also used for stored old versions).
 
@@ -276,25 +333,40 @@ def load_curriculum(root: Path) -> Curriculum:
     module_paths = sorted(module_dir.glob("*.md")) if module_dir.is_dir() else []
     quiz_paths = sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else []
     if not module_paths:
-        problems.append(ContentProblem("modules/", 1, "(folder)", "no module files (modules/*.md)"))
+        problems.append(
+            ContentProblem("modules/", 1, "(folder)", "no module files (modules/*.md)")
+        )
     quiz_slugs = {path.stem for path in quiz_paths}
     for path in quiz_paths:
         if not (module_dir / f"{path.stem}.md").exists():
             problems.append(
-                ContentProblem(f"quizzes/{path.name}", 1, "(file)", f"no module modules/{path.stem}.md for this quiz")
+                ContentProblem(
+                    f"quizzes/{path.name}",
+                    1,
+                    "(file)",
+                    f"no module modules/{path.stem}.md for this quiz",
+                )
             )
     for path in module_paths:
         display = f"modules/{path.name}"
         quiz_display = f"quizzes/{path.stem}.yaml"
         if path.stem not in quiz_slugs:
-            problems.append(ContentProblem(display, 1, "(file)", f"the module has no quiz ({quiz_display})"))
+            problems.append(
+                ContentProblem(
+                    display, 1, "(file)", f"the module has no quiz ({quiz_display})"
+                )
+            )
             continue
         module_text, read_problems = _read(path, display)
-        quiz_text, quiz_read_problems = _read(quiz_dir / f"{path.stem}.yaml", quiz_display)
+        quiz_text, quiz_read_problems = _read(
+            quiz_dir / f"{path.stem}.yaml", quiz_display
+        )
         problems += read_problems + quiz_read_problems
         if module_text is None or quiz_text is None:
             continue
-        module, found = build_module(display, module_text, quiz_display, quiz_text, authoring_rules=True)
+        module, found = build_module(
+            display, module_text, quiz_display, quiz_text, authoring_rules=True
+        )
         problems += found
         if module is not None:
             curriculum.modules[module.slug] = module

@@ -6,11 +6,33 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("table")
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": True}
+).enable("table")
 
 _ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
-    "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
@@ -29,4 +51,7 @@ def render_markdown(text: str) -> str:
 def render_inline(text: str) -> Markup:
     """Inline Markdown (emphasis in citations, option text) as safe markup."""
     html = _markdown.renderInline(text)
-    return Markup(nh3.clean(html, tags={"em", "strong", "code", "a"}, attributes={"a": {"href"}}))  # noqa: S704
+    cleaned = nh3.clean(
+        html, tags={"em", "strong", "code", "a"}, attributes={"a": {"href"}}
+    )
+    return Markup(cleaned)  # noqa: S704 -- sanitised by nh3 on the line above

@@ -197,7 +197,9 @@ class SingleItem(ItemBase):
     def _one_keyed_option(cls, options: list[Option]) -> list[Option]:
         keyed = sum(option.correct for option in options)
         if keyed != 1:
-            raise ValueError(f"a single-best-answer item keys exactly 1 option, found {keyed}")
+            raise ValueError(
+                f"a single-best-answer item keys exactly 1 option, found {keyed}"
+            )
         return options
 
 
@@ -214,13 +216,17 @@ class MultipleItem(ItemBase):
     def _two_or_three_keyed(cls, options: list[Option]) -> list[Option]:
         keyed = sum(option.correct for option in options)
         if not 2 <= keyed <= 3:
-            raise ValueError(f"a multiple-select item keys 2 or 3 options, found {keyed}")
+            raise ValueError(
+                f"a multiple-select item keys 2 or 3 options, found {keyed}"
+            )
         return options
 
     @field_validator("select", mode="before")
     @classmethod
     def _number_or_all(cls, select):
-        if select != "all" and (isinstance(select, bool) or not isinstance(select, int)):
+        if select != "all" and (
+            isinstance(select, bool) or not isinstance(select, int)
+        ):
             raise ValueError("must be the number of options to choose, or 'all'")
         return select
 
@@ -264,14 +270,18 @@ class Point(Strict):
 
     @field_validator("question")
     @classmethod
-    def _decision_has_question(cls, question: str | None, info: ValidationInfo) -> str | None:
+    def _decision_has_question(
+        cls, question: str | None, info: ValidationInfo
+    ) -> str | None:
         if not info.data.get("end") and not (question or "").strip():
             raise ValueError("a decision point needs a question")
         return question
 
     @field_validator("options")
     @classmethod
-    def _decision_or_end(cls, options: list[BranchOption], info: ValidationInfo) -> list[BranchOption]:
+    def _decision_or_end(
+        cls, options: list[BranchOption], info: ValidationInfo
+    ) -> list[BranchOption]:
         if info.data.get("end"):
             if options:
                 raise ValueError("an ending (end: true) has no options")
@@ -279,7 +289,9 @@ class Point(Strict):
         if len(options) < 2:
             raise ValueError("a decision point needs at least 2 options (or end: true)")
         if not any(option.quality is Quality.BEST for option in options):
-            raise ValueError("a decision point needs at least one option of quality best")
+            raise ValueError(
+                "a decision point needs at least one option of quality best"
+            )
         return options
 
 

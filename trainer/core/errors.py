@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -18,7 +18,10 @@ PAGES = {400, 401, 403, 404, 405, 429, 500}
 
 def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    return (
+        best == "application/json"
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
 
 
 def render_error(code: int, description: str | None = None):
@@ -31,7 +34,10 @@ def render_error(code: int, description: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
-        return render_error(400, "The form expired or was sent from elsewhere. Go back, reload the page and try again.")
+        return render_error(
+            400,
+            "The form expired or was sent from elsewhere. Go back, reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -39,7 +45,15 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if error.code >= 500:
             db.session.rollback()
-        return render_error(error.code, error.description if error.code in (400, 429) else None)
+        body, code = render_error(
+            error.code, error.description if error.code in (400, 429) else None
+        )
+        response = make_response(body, code)
+        # Keep what the exception says about the request, e.g. Allow on a 405 (RFC 9110).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected_error(error: Exception):
@@ -47,5 +61,7 @@ def register_error_handlers(app: Flask) -> None:
             db.session.rollback()
         except Exception:  # the database itself may be what failed
             logger.exception("Rollback failed while handling an error")
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        logger.error(
+            "Unhandled error on %s %s", request.method, request.path, exc_info=error
+        )
         return render_error(InternalServerError.code)

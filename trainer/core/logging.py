@@ -19,7 +19,11 @@ def configure_logging(app: Flask) -> None:
     @app.before_request
     def _assign_request_id():
         incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex[:16]
+        g.request_id = (
+            incoming[:64]
+            if incoming.isprintable() and incoming
+            else uuid.uuid4().hex[:16]
+        )
 
     if app.testing:
         return  # tests keep pytest's capture handlers
@@ -29,7 +33,9 @@ def configure_logging(app: Flask) -> None:
             "disable_existing_loggers": False,
             "filters": {"request_id": {"()": RequestIdFilter}},
             "formatters": {
-                "default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+                "default": {
+                    "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+                }
             },
             "handlers": {
                 "stdout": {
@@ -39,6 +45,12 @@ def configure_logging(app: Flask) -> None:
                     "formatter": "default",
                 }
             },
-            "loggers": {"trainer": {"level": app.config["LOG_LEVEL"], "handlers": ["stdout"], "propagate": False}},
+            "loggers": {
+                "trainer": {
+                    "level": app.config["LOG_LEVEL"],
+                    "handlers": ["stdout"],
+                    "propagate": False,
+                }
+            },
         }
     )

@@ -51,7 +51,8 @@ class Base(DeclarativeBase):
     def __repr__(self) -> str:
         mapper = sa.inspect(type(self))
         keys = ", ".join(
-            f"{column.key}={getattr(self, column.key, None)!r}" for column in mapper.primary_key
+            f"{column.key}={getattr(self, column.key, None)!r}"
+            for column in mapper.primary_key
         )
         return f"<{type(self).__name__} {keys}>"
 

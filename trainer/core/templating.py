@@ -44,8 +44,13 @@ def register_template_helpers(app: Flask) -> None:
     def _globals():
         user = _safe_user()
         return {
+            "current_user": current_user,  # the lazy proxy: loaded only if a template reads it
             "nav_user": user,
-            "can": (lambda permission: user is not None and has_permission(user.role, permission)),
+            "can": (
+                lambda permission: (
+                    user is not None and has_permission(user.role, permission)
+                )
+            ),
             "Permission": Permission,
             "KIND_LABELS": KIND_LABELS,
             "LEVEL_LABELS": LEVEL_LABELS,

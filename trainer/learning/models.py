@@ -24,7 +24,9 @@ class ContentVersion(db.Model):
     quiz_source: Mapped[str] = mapped_column(sa.Text, nullable=False, deferred=True)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
-    __table_args__ = (sa.UniqueConstraint("slug", "version", name="uq_content_versions_slug_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("slug", "version", name="uq_content_versions_slug_version"),
+    )
 
 
 class Attempt(db.Model):
@@ -34,11 +36,15 @@ class Attempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
-    program_id: Mapped[int] = mapped_column(sa.ForeignKey("programs.id"), nullable=False, index=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False, index=True
+    )
     module_slug: Mapped[str] = mapped_column(sa.String(60), nullable=False)
     #: 1, 2, 3 ... per trainee and module; a resubmitted form carries the same number
     number: Mapped[int] = mapped_column(nullable=False)
-    content_version_id: Mapped[int] = mapped_column(sa.ForeignKey("content_versions.id"), nullable=False)
+    content_version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("content_versions.id"), nullable=False
+    )
     #: {item_id: {"chosen": [...]} | {"path": [[point, option], ...], "end": point}}
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, nullable=False)
     #: {item_id: credit 0..1}
@@ -46,7 +52,9 @@ class Attempt(db.Model):
     #: {competency_id: percentage}
     competency_scores: Mapped[dict[str, float]] = mapped_column(sa.JSON, nullable=False)
     #: percentage, one decimal
-    score: Mapped[float] = mapped_column(sa.Numeric(4, 1, asdecimal=False), nullable=False)
+    score: Mapped[float] = mapped_column(
+        sa.Numeric(4, 1, asdecimal=False), nullable=False
+    )
     pass_mark: Mapped[int] = mapped_column(nullable=False)
     is_passed: Mapped[bool] = mapped_column(nullable=False)
     started_at: Mapped[datetime] = mapped_column(nullable=False)
@@ -55,7 +63,12 @@ class Attempt(db.Model):
     content_version: Mapped[ContentVersion] = relationship(lazy="joined")
 
     __table_args__ = (
-        sa.UniqueConstraint("trainee_id", "module_slug", "number", name="uq_attempts_trainee_module_number"),
+        sa.UniqueConstraint(
+            "trainee_id",
+            "module_slug",
+            "number",
+            name="uq_attempts_trainee_module_number",
+        ),
         sa.Index("ix_attempts_trainee_module", "trainee_id", "module_slug"),
         sa.CheckConstraint("score >= 0 AND score <= 100", name="score_percentage"),
         sa.CheckConstraint("number >= 1", name="number_positive"),

@@ -40,6 +40,8 @@ class Progress:
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: random per attempt; orders the options
     seed: str = ""
+    #: the trainee the page was issued to; another account cannot submit it
+    trainee_id: int = 0
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Progress:
             "started_at": self.started_at.isoformat(),
             "answers": self.answers,
             "seed": self.seed,
+            "trainee_id": self.trainee_id,
         }
 
     @classmethod
@@ -60,6 +63,7 @@ class Progress:
             started_at=datetime.fromisoformat(data["started_at"]),
             answers=dict(data["answers"]),
             seed=str(data.get("seed", "")),
+            trainee_id=int(data.get("trainee_id", 0)),
         )
 
 
@@ -78,7 +82,9 @@ class Step:
         """The options in this attempt's own order, so the keyed answer's position in the
         file tells the trainee nothing."""
         options = self.point.options if self.point is not None else self.item.options
-        return sorted(options, key=lambda option: _shuffle_key(self.seed, self.item.id, option.id))
+        return sorted(
+            options, key=lambda option: _shuffle_key(self.seed, self.item.id, option.id)
+        )
 
     @property
     def is_multiple(self) -> bool:
@@ -97,12 +103,18 @@ def encode(progress: Progress, secret_key: str) -> str:
     return _serializer(secret_key).dumps(progress.to_data())
 
 
-def decode(token: str, secret_key: str, module: Module) -> Progress:
+def decode(token: str, secret_key: str, module: Module, *, trainee_id: int) -> Progress:
     try:
         data = _serializer(secret_key).loads(token, max_age=TOKEN_MAX_AGE)
         progress = Progress.from_data(data)
     except (BadSignature, KeyError, TypeError, ValueError) as error:
-        raise ProgressInvalid("This quiz page has expired. Start the quiz again.") from error
+        raise ProgressInvalid(
+            "This quiz page has expired. Start the quiz again."
+        ) from error
+    if progress.trainee_id != trainee_id:
+        raise ProgressInvalid(
+            "This quiz page was opened by another account. Start the quiz again."
+        )
     if progress.slug != module.slug:
         raise ProgressInvalid("This answer belongs to another quiz.")
     if progress.version != module.version:
@@ -112,9 +124,14 @@ def decode(token: str, secret_key: str, module: Module) -> Progress:
     return progress
 
 
-def start(module: Module, number: int) -> Progress:
+def start(module: Module, number: int, *, trainee_id: int) -> Progress:
     return Progress(
-        slug=module.slug, version=module.version, number=number, started_at=utcnow(), seed=secrets.token_hex(8)
+        slug=module.slug,
+        version=module.version,
+        number=number,
+        started_at=utcnow(),
+        seed=secrets.token_hex(8),
+        trainee_id=trainee_id,
     )
 
 
@@ -173,7 +190,9 @@ def _check_multiple(item: MultipleItem, chosen: list[str]) -> None:
     if not chosen:
         raise AnswerInvalid("Choose at least one option.")
     if item.select != "all" and len(chosen) != item.select:
-        raise AnswerInvalid(f"Choose exactly {item.select} options (you chose {len(chosen)}).")
+        raise AnswerInvalid(
+            f"Choose exactly {item.select} options (you chose {len(chosen)})."
+        )
 
 
 def _advance_path(step: Step, progress: Progress, option_id: str) -> None:

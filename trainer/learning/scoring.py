@@ -58,17 +58,23 @@ def percentage(credits: list[float]) -> float:
     """The mean credit as a percentage rounded half up to one decimal (81.25 -> 81.3), as a
     reader expects; round() would give 81.2 (it rounds halves to even)."""
     total = sum((Decimal(str(credit)) for credit in credits), Decimal(0))
-    return float((100 * total / len(credits)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return float(
+        (100 * total / len(credits)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    )
 
 
 def score_attempt(quiz: QuizFile, answers: dict[str, dict[str, Any]]) -> Result:
     item_scores = {
-        item.id: round(score_item(item, answers[item.id], quiz.multiple_select_scoring), 4)
+        item.id: round(
+            score_item(item, answers[item.id], quiz.multiple_select_scoring), 4
+        )
         for item in quiz.items
     }
     by_competency: dict[str, list[float]] = defaultdict(list)
     for item in quiz.items:
         by_competency[item.competency].append(item_scores[item.id])
-    competency_scores = {competency: percentage(values) for competency, values in by_competency.items()}
+    competency_scores = {
+        competency: percentage(values) for competency, values in by_competency.items()
+    }
     score = percentage(list(item_scores.values()))
     return Result(item_scores, competency_scores, score, score >= quiz.pass_mark)

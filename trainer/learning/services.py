@@ -83,7 +83,11 @@ def catalogue(user: User) -> list[CatalogueGroup]:
     for module in visible_modules(user):
         grouped[(module.kind, module.meta.levels[framework])].append(module)
     order = [(kind, level) for kind in Kind for level in Level]
-    return [CatalogueGroup(kind, level, grouped[(kind, level)]) for kind, level in order if grouped[(kind, level)]]
+    return [
+        CatalogueGroup(kind, level, grouped[(kind, level)])
+        for kind, level in order
+        if grouped[(kind, level)]
+    ]
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,10 @@ def attempt_summaries(trainee: User) -> dict[str, AttemptSummary]:
         .where(Attempt.trainee_id == trainee.id)
         .group_by(Attempt.module_slug)
     ).all()
-    return {slug: AttemptSummary(count, best, bool(passed)) for slug, count, best, passed in rows}
+    return {
+        slug: AttemptSummary(count, best, bool(passed))
+        for slug, count, best, passed in rows
+    }
 
 
 def module_statuses(
@@ -135,7 +142,13 @@ def latest_attempts(trainee: User) -> dict[str, Attempt]:
     )
     attempts = db.session.scalars(
         sa.select(Attempt)
-        .join(newest, sa.and_(Attempt.module_slug == newest.c.module_slug, Attempt.number == newest.c.number))
+        .join(
+            newest,
+            sa.and_(
+                Attempt.module_slug == newest.c.module_slug,
+                Attempt.number == newest.c.number,
+            ),
+        )
         .where(Attempt.trainee_id == trainee.id)
     )
     return {attempt.module_slug: attempt for attempt in attempts}
@@ -153,7 +166,9 @@ def attempt_history(trainee: User, slug: str) -> list[Attempt]:
 
 def next_attempt_number(trainee: User, slug: str) -> int:
     count = db.session.scalar(
-        sa.select(sa.func.count(Attempt.id)).where(Attempt.trainee_id == trainee.id, Attempt.module_slug == slug)
+        sa.select(sa.func.count(Attempt.id)).where(
+            Attempt.trainee_id == trainee.id, Attempt.module_slug == slug
+        )
     )
     return (count or 0) + 1
 
@@ -161,7 +176,9 @@ def next_attempt_number(trainee: User, slug: str) -> int:
 def get_attempt(trainee: User, slug: str, number: int) -> Attempt | None:
     return db.session.scalar(
         sa.select(Attempt).where(
-            Attempt.trainee_id == trainee.id, Attempt.module_slug == slug, Attempt.number == number
+            Attempt.trainee_id == trainee.id,
+            Attempt.module_slug == slug,
+            Attempt.number == number,
         )
     )
 
@@ -169,7 +186,9 @@ def get_attempt(trainee: User, slug: str, number: int) -> Attempt | None:
 def store_content_version(module: Module) -> ContentVersion:
     """The stored copy of this module version, created the first time it is used."""
     stored = db.session.scalar(
-        sa.select(ContentVersion).where(ContentVersion.slug == module.slug, ContentVersion.version == module.version)
+        sa.select(ContentVersion).where(
+            ContentVersion.slug == module.slug, ContentVersion.version == module.version
+        )
     )
     if stored is None:
         stored = ContentVersion(
@@ -180,17 +199,27 @@ def store_content_version(module: Module) -> ContentVersion:
         )
         db.session.add(stored)
         db.session.flush()
-        record("content.version_stored", subject=f"content:{module.slug}", payload={"version": module.version})
+        record(
+            "content.version_stored",
+            subject=f"content:{module.slug}",
+            payload={"version": module.version},
+        )
     return stored
 
 
 @functools.lru_cache(maxsize=256)
-def _module_from_sources(slug: str, version: str, module_source: str, quiz_source: str) -> Module:
-    module, problems = build_module(f"modules/{slug}.md", module_source, f"quizzes/{slug}.yaml", quiz_source)
+def _module_from_sources(
+    slug: str, version: str, module_source: str, quiz_source: str
+) -> Module:
+    module, problems = build_module(
+        f"modules/{slug}.md", module_source, f"quizzes/{slug}.yaml", quiz_source
+    )
     if module is None:
         # A stored version was valid when stored; if the schema has since tightened, it is
         # still shown as it was. Problems here are a programming error, not bad input.
-        raise RuntimeError(f"stored content {slug}@{version[:12]} no longer parses: {problems[0]}")
+        raise RuntimeError(
+            f"stored content {slug}@{version[:12]} no longer parses: {problems[0]}"
+        )
     return module
 
 
@@ -200,10 +229,14 @@ def module_of_attempt(attempt: Attempt) -> Module:
     stored = attempt.content_version
     if current is not None and current.version == stored.version:
         return current
-    return _module_from_sources(stored.slug, stored.version, stored.module_source, stored.quiz_source)
+    return _module_from_sources(
+        stored.slug, stored.version, stored.module_source, stored.quiz_source
+    )
 
 
-def submit_attempt(trainee: User, module: Module, progress: Progress) -> tuple[Attempt, bool]:
+def submit_attempt(
+    trainee: User, module: Module, progress: Progress
+) -> tuple[Attempt, bool]:
     """Record the attempt; returns (attempt, created). A resubmitted form returns the
     attempt it already recorded instead of a second one."""
     if not is_complete(module, progress):
@@ -255,5 +288,11 @@ def submit_attempt(trainee: User, module: Module, progress: Progress) -> tuple[A
             "passed": attempt.is_passed,
         },
     )
-    logger.info("Attempt %s on %s submitted by %s (%s%%)", attempt.number, module.slug, trainee.id, attempt.score)
+    logger.info(
+        "Attempt %s on %s submitted by %s (%s%%)",
+        attempt.number,
+        module.slug,
+        trainee.id,
+        attempt.score,
+    )
     return attempt, True

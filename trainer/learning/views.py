@@ -9,6 +9,8 @@ from trainer.auth.permissions import Permission
 from trainer.content.render import render_inline
 from trainer.core.models import TrainerError
 from trainer.extensions import db
+from trainer.supervision.status import verified_modules
+from trainer.supervision.workspace import progress_record
 
 from . import bp, quizflow
 from .forms import AnswerForm, StartQuizForm, SubmitAttemptForm
@@ -48,35 +50,54 @@ def index():
 def catalogue_page():
     groups = catalogue(current_user)
     summaries = attempt_summaries(current_user)
-    statuses = module_statuses(current_user, summaries, frozenset())
-    return render_template("learning/catalogue.html", groups=groups, statuses=statuses, summaries=summaries)
+    statuses = module_statuses(current_user, summaries, verified_modules(current_user))
+    return render_template(
+        "learning/catalogue.html", groups=groups, statuses=statuses, summaries=summaries
+    )
 
 
 @bp.route("/modules/<slug>")
 @require(Permission.LEARNING_MODULE_READ)
 def module_page(slug: str):
     module = get_module_or_404(slug)
-    return render_template("learning/module.html", module=module, render_inline=render_inline)
+    return render_template(
+        "learning/module.html", module=module, render_inline=render_inline
+    )
 
 
 @bp.route("/modules/<slug>/quiz")
 @require(Permission.LEARNING_QUIZ_TAKE)
 def take_quiz(slug: str):
     module = get_module_or_404(slug)
-    progress = quizflow.start(module, next_attempt_number(current_user, slug))
+    progress = quizflow.start(
+        module, next_attempt_number(current_user, slug), trainee_id=current_user.id
+    )
     form = StartQuizForm(state=quizflow.encode(progress, _secret()))
     history = attempt_history(current_user, slug)
-    return render_template("learning/quiz_start.html", module=module, form=form, history=history)
+    return render_template(
+        "learning/quiz_start.html", module=module, form=form, history=history
+    )
 
 
 def _render_step(module, progress, form, status=200):
     step = quizflow.current_step(module, progress)
     if step is None:
-        submit_form = SubmitAttemptForm(formdata=None, state=quizflow.encode(progress, _secret()))
-        return render_template("learning/quiz_submit.html", module=module, form=submit_form, progress=progress)
+        submit_form = SubmitAttemptForm(
+            formdata=None, state=quizflow.encode(progress, _secret())
+        )
+        return render_template(
+            "learning/quiz_submit.html",
+            module=module,
+            form=submit_form,
+            progress=progress,
+        )
     form.state.data = quizflow.encode(progress, _secret())
     return render_template(
-        "learning/quiz_step.html", module=module, form=form, step=step, render_inline=render_inline
+        "learning/quiz_step.html",
+        module=module,
+        form=form,
+        step=step,
+        render_inline=render_inline,
     ), status
 
 
@@ -88,7 +109,9 @@ def answer_step(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        progress = quizflow.decode(form.state.data, _secret(), module)
+        progress = quizflow.decode(
+            form.state.data, _secret(), module, trainee_id=current_user.id
+        )
     except quizflow.ProgressInvalid as error:
         flash(str(error), "warning")
         return redirect(url_for("learning.take_quiz", slug=slug))
@@ -109,7 +132,9 @@ def begin_quiz(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        progress = quizflow.decode(form.state.data, _secret(), module)
+        progress = quizflow.decode(
+            form.state.data, _secret(), module, trainee_id=current_user.id
+        )
     except quizflow.ProgressInvalid as error:
         flash(str(error), "warning")
         return redirect(url_for("learning.take_quiz", slug=slug))
@@ -124,7 +149,9 @@ def submit_quiz(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        progress = quizflow.decode(form.state.data, _secret(), module)
+        progress = quizflow.decode(
+            form.state.data, _secret(), module, trainee_id=current_user.id
+        )
         attempt, created = submit_attempt(current_user, module, progress)
     except (quizflow.ProgressInvalid, TrainerError) as error:
         db.session.rollback()
@@ -135,7 +162,9 @@ def submit_quiz(slug: str):
         flash(f"Attempt {attempt.number} recorded: {attempt.score:g}%.", "success")
     else:
         flash(f"Attempt {attempt.number} was already recorded; here it is.", "info")
-    return redirect(url_for("learning.attempt_result", slug=slug, number=attempt.number))
+    return redirect(
+        url_for("learning.attempt_result", slug=slug, number=attempt.number)
+    )
 
 
 @bp.route("/modules/<slug>/quiz/attempts/<int:number>")
@@ -163,11 +192,13 @@ def attempt_result(slug: str, number: int):
 def progress_page():
     groups = catalogue(current_user)
     summaries = attempt_summaries(current_user)
-    statuses = module_statuses(current_user, summaries, frozenset())
+    skill = progress_record(current_user)
+    statuses = module_statuses(current_user, summaries, skill.record.verified)
     return render_template(
         "learning/progress.html",
         groups=groups,
         statuses=statuses,
         summaries=summaries,
         latest=latest_attempts(current_user),
+        skill=skill,
     )

@@ -1,0 +1,137 @@
+"""Takes a quiz through the test client the way the pages do: start, begin, one step at a
+time (the form field ``chosen`` carries the option ids, ``state`` the signed progress), then
+submit. Answers are chosen right or wrong from the module read from the curriculum."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from tests.pagetools import check_page, form_value
+from trainer.content.loader import Module
+from trainer.content.schema import MultipleItem, Quality
+from trainer.extensions import db
+from trainer.learning import quizflow
+from trainer.learning.models import Attempt
+from trainer.learning.quizflow import Progress
+
+
+def choose(module: Module, progress: Progress, *, right: bool) -> list[str]:
+    """The option ids that answer the current step rightly (full credit) or wrongly."""
+    step = quizflow.current_step(module, progress)
+    assert step is not None, "every item is answered already"
+    if step.point is not None:
+        wanted = Quality.BEST if right else Quality.POOR
+        options = [o for o in step.point.options if o.quality is wanted] or [
+            o for o in step.point.options if o.quality is not Quality.BEST
+        ]
+        return [options[0].id]
+    item = step.item
+    keyed = [option.id for option in item.options if option.correct]
+    if right:
+        return keyed
+    unkeyed = [option.id for option in item.options if not option.correct]
+    if isinstance(item, MultipleItem):
+        wanted_count = len(keyed) if item.select == "all" else item.select
+        return (unkeyed + keyed)[:wanted_count]
+    return unkeyed[:1]
+
+
+def answered(
+    module: Module, *, right: bool, number: int = 1, trainee_id: int = 0
+) -> Progress:
+    """A complete progress answered right or wrong, built without HTTP (for data set-up)."""
+    progress = quizflow.start(module, number, trainee_id=trainee_id)
+    while not quizflow.is_complete(module, progress):
+        quizflow.apply_answer(module, progress, choose(module, progress, right=right))
+    return progress
+
+
+class QuizTaker:
+    def __init__(self, client, slug: str):
+        self.client = client
+        self.slug = slug
+        self.base = f"/modules/{slug}/quiz"
+
+    @property
+    def module(self) -> Module:
+        return current_app.extensions["curriculum"].get(self.slug)
+
+    def progress(self, state: str) -> Progress:
+        """What a state token carries (read without the owner check, for assertions)."""
+        data = quizflow._serializer(current_app.config["SECRET_KEY"]).loads(state)
+        return Progress.from_data(data)
+
+    def start(self) -> str:
+        """Open the quiz page; the state its start form carries."""
+        response = self.client.get(self.base)
+        assert response.status_code == 200, response.status
+        return form_value(response.text, "state", action=f"{self.base}/begin")
+
+    def begin(self, state: str):
+        return self.client.post(f"{self.base}/begin", data={"state": state})
+
+    def answer(self, state: str, chosen: list[str]):
+        return self.client.post(
+            f"{self.base}/step", data={"state": state, "chosen": chosen}
+        )
+
+    def answer_all(self, state: str, *, right: bool) -> tuple[str, list[str]]:
+        """Begin and answer every step; returns the submit form's state and the states of
+        every step page on the way (for going Back)."""
+        response = self.begin(state)
+        steps: list[str] = []
+        for _ in range(200):
+            assert response.status_code == 200, response.status
+            if f'action="{self.base}/submit"' in response.text:
+                return form_value(
+                    response.text, "state", action=f"{self.base}/submit"
+                ), steps
+            state = form_value(response.text, "state", action=f"{self.base}/step")
+            steps.append(state)
+            response = self.answer(
+                state, choose(self.module, self.progress(state), right=right)
+            )
+        raise AssertionError("the quiz never reached its submit page")
+
+    def submit(self, state: str):
+        return self.client.post(f"{self.base}/submit", data={"state": state})
+
+    def take(self, *, right: bool):
+        """Start, answer every step and submit; returns the submit response (a redirect to
+        the attempt's page)."""
+        submit_state, _ = self.answer_all(self.start(), right=right)
+        response = self.submit(submit_state)
+        assert response.status_code == 302, response.status
+        return response
+
+
+# Reading what was recorded and shown
+
+
+def attempts_of(user) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.trainee_id == user.id)
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def flashes(html: str) -> list[str]:
+    return [alert.text for alert in check_page(html).find_all(class_="alert")]
+
+
+def verdict(html: str) -> str:
+    """The result summary of an attempt page ("Passed: ..." or "Not passed: ...")."""
+    alerts = check_page(html).find("main").find_all(class_="alert")
+    return next(
+        alert.text
+        for alert in alerts
+        if alert.text.startswith(("Passed", "Not passed"))
+    )
+
+
+def item_section(html: str, item_id: str):
+    return check_page(html).find("section", aria_labelledby=f"item-{item_id}")
