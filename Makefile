@@ -9,6 +9,10 @@ PORT ?= 5000
 T ?= tests
 # pytest-xdist workers; the machines have 2 cores
 WORKERS ?= 2
+# the whole suite enforces a branch-coverage floor that only goes up; a narrowed run does not
+ifeq ($(T),tests)
+COVERAGE ?= --cov=trainer --cov-branch --cov-report=term:skip-covered --cov-fail-under=90
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help install dev run test e2e lint format db-upgrade db-reset seed bench check-content
@@ -48,7 +52,7 @@ check-content: install ## validate modules/ and quizzes/
 	FLASK_DEBUG=1 $(BIN)/flask --app app content check
 
 test: install ## run the whole suite, browser tests included (T=path to narrow it)
-	$(BIN)/pytest -n $(WORKERS) -p xdist $(T)
+	$(BIN)/pytest -n $(WORKERS) $(COVERAGE) $(T)
 
 e2e: install ## run only the browser journeys
 	$(BIN)/pytest -m e2e tests/e2e
