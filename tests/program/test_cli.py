@@ -65,6 +65,21 @@ class TestSeedDemo:
         assert len(demo_programs()) == 1
         assert len(demo_users()) == 4
 
+    def test_signs_a_first_checkpoint_for_the_reviewers_tour(self, runner):
+        from trainer.audit.models import AuditEvent, Checkpoint
+
+        output = runner.invoke(args=["seed-demo"]).output
+        checkpoints = list(db.session.scalars(sa.select(Checkpoint)))
+        assert len(checkpoints) == 1
+        head = db.session.scalar(sa.select(sa.func.max(AuditEvent.seq)))
+        # the checkpoint signs the head as it was; its own event follows it
+        assert checkpoints[0].seq == head - 1
+        assert f"Audit checkpoint signed at event {checkpoints[0].seq}." in output
+        runner.invoke(args=["seed-demo"])
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Checkpoint)) == 1
+        )
+
     def test_completes_what_is_missing_and_keeps_what_is_there(self, runner):
         program = create_program(DEMO_PROGRAM)
         existing = create_user(

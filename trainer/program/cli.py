@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from trainer.audit.checkpoints import take_checkpoint
 from trainer.extensions import db
 
 from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
@@ -20,7 +21,11 @@ def seed_demo_command() -> None:
     created = seed_demo()
     db.session.commit()
     if created:
+        # A first signed checkpoint, so the reviewer's tour has one to download and verify.
+        checkpoint = take_checkpoint("manual")
+        db.session.commit()
         click.echo(f"Demo data created: {', '.join(created)}.")
+        click.echo(f"Audit checkpoint signed at event {checkpoint.seq}.")
     else:
         click.echo("Demo data already present; nothing changed.")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
