@@ -78,28 +78,38 @@ def _store(trainee: User, feedback: Feedback, existing) -> tuple[Feedback, bool]
     return feedback, True
 
 
+def _give(
+    trainee: User, scores: dict[str, int], comment: str, find_existing, **fields
+) -> tuple[Feedback, bool]:
+    """The steps both kinds of feedback share: check, then record once."""
+    scores = _check_scores(scores)
+    check_deidentified(comment=comment)
+    lock_chain()
+    existing = find_existing()
+    if existing is not None:
+        return existing, False
+    feedback = Feedback(
+        trainee_id=trainee.id, comment=(comment or "").strip(), **fields, **scores
+    )
+    return _store(trainee, feedback, find_existing)
+
+
 def give_attempt_feedback(
     trainee: User, attempt: Attempt, scores: dict[str, int], comment: str = ""
 ) -> tuple[Feedback, bool]:
     """Record the trainee's feedback on their own attempt; one per attempt (returns (feedback, created))."""
     if attempt.trainee_id != trainee.id:
         raise FeedbackError("You can give feedback only on your own quiz attempts.")
-    scores = _check_scores(scores)
-    check_deidentified(comment=comment)
-    lock_chain()
-    existing = feedback_on_attempt(attempt.id)
-    if existing is not None:
-        return existing, False
-    feedback = Feedback(
-        trainee_id=trainee.id,
+    return _give(
+        trainee,
+        scores,
+        comment,
+        lambda: feedback_on_attempt(attempt.id),
         program_id=attempt.program_id,
         subject=FeedbackSubject.ATTEMPT,
         attempt_id=attempt.id,
         module_slug=attempt.module_slug,
-        comment=(comment or "").strip(),
-        **scores,
     )
-    return _store(trainee, feedback, lambda: feedback_on_attempt(attempt.id))
 
 
 def give_sign_off_feedback(
@@ -108,21 +118,15 @@ def give_sign_off_feedback(
     """Record the trainee's feedback on a supervision they were signed off in; one per sign-off."""
     if sign_off.trainee_id != trainee.id:
         raise FeedbackError("You can give feedback only on your own supervision.")
-    scores = _check_scores(scores)
-    check_deidentified(comment=comment)
-    lock_chain()
-    existing = feedback_on_sign_off(sign_off.id)
-    if existing is not None:
-        return existing, False
-    feedback = Feedback(
-        trainee_id=trainee.id,
+    return _give(
+        trainee,
+        scores,
+        comment,
+        lambda: feedback_on_sign_off(sign_off.id),
         program_id=sign_off.program_id,
         subject=FeedbackSubject.SIGN_OFF,
         sign_off_id=sign_off.id,
-        comment=(comment or "").strip(),
-        **scores,
     )
-    return _store(trainee, feedback, lambda: feedback_on_sign_off(sign_off.id))
 
 
 def supervisor_feedback(supervisor: User) -> list[tuple[Feedback, SignOff, str]]:
