@@ -54,7 +54,7 @@ def run() -> Result:
     with tempfile.TemporaryDirectory(prefix="ebtr-bench-") as folder:
         app = _app(Path(folder) / "bench.sqlite3")
         from trainer.audit.parallel import default_jobs
-        from trainer.extensions import db
+        from trainer.core.extensions import db
 
         with app.app_context():
             canonical = _build_chain(events)
@@ -114,7 +114,7 @@ def _build_chain(events: int) -> list[bytes]:
     from trainer.audit.services import chain_head
     from trainer.auth.permissions import Role
     from trainer.auth.services import create_user
-    from trainer.extensions import db
+    from trainer.core.extensions import db
     from trainer.program.services import create_program
 
     program = create_program("Benchmark program")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests import dbutil
 from trainer import create_app
-from trainer.extensions import db, limiter
+from trainer.core.extensions import db, limiter
 
 
 def _test_signing_key() -> str:

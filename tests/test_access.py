@@ -13,7 +13,7 @@ from werkzeug.routing import Rule
 from tests.conftest import AuthActions
 from trainer.auth.decorators import Access, login_required, public, require
 from trainer.auth.permissions import Permission, Role, has_permission
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 #: the only paths that may be served to anonymous users (with anything below them):
 #: sign-in, the load balancers' health check and public verification of exports.

@@ -92,7 +92,7 @@ def _development_secret(app: Flask) -> str:
 
 def register_extensions(app: Flask) -> None:
     from .core import database
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .core.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)

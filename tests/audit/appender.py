@@ -16,7 +16,7 @@ READY = 20
 def main() -> int:
     from trainer import create_app
     from trainer.audit.services import record
-    from trainer.extensions import db
+    from trainer.core.extensions import db
 
     app = create_app(
         {

@@ -16,7 +16,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from tests import dbutil
 from tests.conftest import TEST_CONFIG
 from trainer import create_app
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 ACTIONS = (
     "program.created",

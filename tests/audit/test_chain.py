@@ -15,7 +15,7 @@ from trainer.audit.chain import (
 from trainer.audit.models import AuditEvent
 from trainer.audit.services import chain_head, record
 from trainer.audit.verify import batches, exact_check, fast_accept
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 FIXED = {
     "seq": 1,

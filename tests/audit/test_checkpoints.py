@@ -17,7 +17,7 @@ from tests.audit.conftest import new_key_pem
 from trainer.audit.chain import canonical_json, event_hash
 from trainer.audit.checkpoints import CHECKPOINT_TYPE
 from trainer.audit.models import AuditEvent, Checkpoint
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from trainer.audit.models import AuditEvent
 from trainer.audit.services import log_snapshot, record
 from trainer.audit.verify import verify_chain
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 pytestmark = pytest.mark.slow
 

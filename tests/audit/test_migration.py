@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 pytestmark = pytest.mark.slow
 

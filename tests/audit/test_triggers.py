@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from trainer.audit.checkpoints import take_checkpoint
 from trainer.audit.services import record
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 from trainer.learning.models import Attempt, ContentVersion
 
 APPEND_ONLY = {

@@ -13,8 +13,8 @@ from tests.pagetools import check_page, parse, squash
 from trainer.audit.checkpoints import check_signature, parse_document, take_checkpoint
 from trainer.audit.models import AuditEvent
 from trainer.audit.services import record
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 
 ROUTES = [
     ("get", "/audit"),

@@ -6,7 +6,7 @@ from trainer.audit.models import AuditEvent
 from trainer.auth.models import User
 from trainer.auth.permissions import Role
 from trainer.auth.services import check_password
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 PASSWORD = "a-long-admin-password"
 

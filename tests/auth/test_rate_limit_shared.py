@@ -21,7 +21,7 @@ SERVER = textwrap.dedent(
     from tests.conftest import TEST_CONFIG
     from tests import dbutil
     from trainer import create_app
-    from trainer.extensions import db
+    from trainer.core.extensions import db
 
     database, redis_url, prefix, attempts, setup = sys.argv[1:6]
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database,

@@ -16,7 +16,7 @@ from trainer.auth.services import (
     create_user,
     hash_password,
 )
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 
 def events(action: str, subject: str | None = None) -> list[AuditEvent]:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD
 from tests.pagetools import check_page, parse
 from trainer.audit.models import AuditEvent
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 
 FAILED_MESSAGE = "The e-mail address or password is not right."
 

@@ -1,6 +1,6 @@
 import sqlalchemy as sa
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.program.models import Program
 
 

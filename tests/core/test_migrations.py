@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 from tests import dbutil
 from tests.conftest import TEST_CONFIG
 from trainer import create_app
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 pytestmark = pytest.mark.slow
 

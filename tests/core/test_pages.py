@@ -12,7 +12,7 @@ from tests.pagetools import check_page
 from tests.test_access import routes
 from trainer.auth.decorators import public
 from trainer.auth.permissions import Role
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.program.models import Program
 
 CSP = (

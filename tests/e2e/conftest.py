@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 from tests import dbutil
 from tests.conftest import TEST_CONFIG
 from trainer import create_app
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -11,7 +11,7 @@ def test_reviewer_verifies_the_audit_chain_and_a_checkpoint(
 ):
     with live_server.app.app_context():
         from trainer.audit.checkpoints import take_checkpoint
-        from trainer.extensions import db
+        from trainer.core.extensions import db
 
         take_checkpoint("schedule")
         db.session.commit()

@@ -10,7 +10,7 @@ from flask import current_app
 from tests.pagetools import check_page, form_value
 from trainer.content.loader import Module
 from trainer.content.schema import MultipleItem, Quality
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.learning import quizflow
 from trainer.learning.models import Attempt
 from trainer.learning.quizflow import Progress

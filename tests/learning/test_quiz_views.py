@@ -21,7 +21,7 @@ from tests.pagetools import check_page, form_value, squash, strip_tags
 from trainer.audit.models import AuditEvent
 from trainer.content.render import render_inline
 from trainer.content.schema import BranchingItem, MultipleItem, SingleItem
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.learning import quizflow
 
 

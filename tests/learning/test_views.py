@@ -9,7 +9,7 @@ from tests.learning.content_files import drop_level, set_levels
 from tests.pagetools import check_page, squash, strip_tags
 from trainer.content.render import render_inline
 from trainer.content.schema import KIND_LABELS, LEVEL_LABELS, Kind, Level
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 
 def group_title(module, framework: str = "apa-2011") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.practice.deidentify import (
+from trainer.privacy.deidentify import (
     DATE,
     DATE_OF_BIRTH,
     EMAIL,

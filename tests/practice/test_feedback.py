@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tests.factories.supervision import draft_module, sign, take_attempt
 from tests.pagetools import check_page
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.practice.feedback import (
     MINIMUM_GROUP,
     FeedbackError,
@@ -18,7 +18,7 @@ from trainer.practice.feedback import (
     supervisor_feedback,
 )
 from trainer.practice.models import Feedback
-from trainer.practice.services import IdentifierFound
+from trainer.privacy.check import IdentifierFound
 from trainer.program.services import assign_supervisor
 
 SCORES = {"helpful": 8, "fit_to_goals": 6, "approach": 7, "overall": 9}

@@ -8,22 +8,22 @@ import sqlalchemy as sa
 
 from tests.factories.supervision import log_input, log_practice
 from trainer.audit.models import AuditEvent
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.tokens import new_submission_token
 from trainer.practice.models import PracticeLog
 from trainer.practice.services import (
     AlreadyCorrected,
-    IdentifierFound,
     PracticeError,
     UnknownCompetency,
     correct_log,
     latest_self_ratings,
     log_chain,
     log_for,
-    new_submission_token,
     resolve_competency,
     submit_log,
     trainee_logs,
 )
+from trainer.privacy.check import IdentifierFound
 from trainer.supervision.models import Notification, NotificationKind
 
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from tests.factories.supervision import log_practice
 from tests.pagetools import check_page, form_value
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.practice.models import PracticeLog
-from trainer.practice.services import program_today
+from trainer.program.services import program_today
 
 
 def key(module, index=0):

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from trainer.auth.models import User
 from trainer.auth.permissions import Role
 from trainer.auth.services import check_password, create_user
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.program.demo import DEMO_COHORT, DEMO_PROGRAM
 from trainer.program.models import Program
 from trainer.program.services import create_program

@@ -12,9 +12,9 @@ from tests.learning.quiztaker import answered
 from tests.pagetools import form_value
 from trainer.audit.models import AuditEvent
 from trainer.audit.verify import verify_chain
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.learning.services import submit_attempt
-from trainer.practice.services import program_today
+from trainer.program.services import program_today
 
 
 def test_the_whole_journey_is_audited_and_the_chain_verifies(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from trainer.auth.services import find_user_by_email
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.program.demo import DEMO_PROGRAM
 from trainer.program.models import EvaluationPeriod, SupervisorAssignment
 from trainer.program.services import assigned_trainees, evaluation_periods, find_program

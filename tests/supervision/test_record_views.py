@@ -14,7 +14,7 @@ from tests.factories.supervision import (
     take_attempt,
 )
 from tests.pagetools import check_page
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.supervision.models import Notification
 from trainer.supervision.signing import sign_off_ratings
 

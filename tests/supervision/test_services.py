@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from tests.factories.supervision import draft, log_practice, rating, take_attempt
 from trainer.audit.models import AuditEvent
-from trainer.extensions import db
-from trainer.practice.services import program_today
+from trainer.core.extensions import db
 from trainer.program.models import DEFAULT_MINIMUM_LEVEL, EvaluationPeriod
 from trainer.program.services import (
     NotSameProgram,
@@ -21,6 +20,7 @@ from trainer.program.services import (
     create_evaluation_period,
     minimum_level,
     minimum_levels,
+    program_today,
     set_minimum_level,
 )
 from trainer.supervision.models import DraftRating, Observation

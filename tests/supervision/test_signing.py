@@ -15,8 +15,9 @@ from tests.factories.supervision import (
     sign,
 )
 from trainer.audit.models import AuditEvent
-from trainer.extensions import db
-from trainer.practice.services import new_submission_token, program_today
+from trainer.core.extensions import db
+from trainer.core.tokens import new_submission_token
+from trainer.program.services import program_today
 from trainer.supervision.corrections import (
     AlreadyCorrected,
     correct_rating,

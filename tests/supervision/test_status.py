@@ -14,9 +14,9 @@ from tests.factories.supervision import (
     take_attempt,
     verify,
 )
+from trainer.core.tokens import new_submission_token
 from trainer.learning.services import ModuleStatus, attempt_summaries, module_statuses
-from trainer.practice.services import new_submission_token, program_today
-from trainer.program.services import set_minimum_level
+from trainer.program.services import program_today, set_minimum_level
 from trainer.supervision.corrections import correct_rating
 from trainer.supervision.models import Observation
 from trainer.supervision.signing import sign_off_ratings

@@ -13,8 +13,8 @@ from tests.factories.supervision import (
     log_practice,
 )
 from tests.pagetools import check_page, form_value
-from trainer.extensions import db
-from trainer.practice.services import program_today
+from trainer.core.extensions import db
+from trainer.program.services import program_today
 from trainer.supervision.models import DraftRating, Observation, SignOff
 
 

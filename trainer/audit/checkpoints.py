@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from trainer.core.models import TrainerError, utcnow
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
+from trainer.core.models import utcnow
 
 from .chain import GENESIS_HASH, canonical_json, format_time
 from .models import AuditEvent, Checkpoint

@@ -15,7 +15,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 from .checkpoints import (
     MAX_DOCUMENT_BYTES,

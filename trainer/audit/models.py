@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 
 from .chain import canonical_fields_of, canonical_json, format_time
 

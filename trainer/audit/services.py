@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from trainer.core.database import read_only
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 
 from .chain import GENESIS_HASH, canonical_json, event_hash
 from .models import AuditEvent

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from flask import current_app
 
-from trainer.core.models import TrainerError
+from trainer.core.errors import TrainerError
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, render_template
 
 from trainer.auth.decorators import public
-from trainer.extensions import db, limiter
+from trainer.core.extensions import db, limiter
 
 from . import bp
 from .checkpoints import CheckpointInvalid, inspect_checkpoint, parse_document

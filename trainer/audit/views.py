@@ -17,7 +17,7 @@ from flask_login import current_user
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.core.database import declare_read_only_request
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 from . import bp
 from .checkpoints import document_json, latest_checkpoint

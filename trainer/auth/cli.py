@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 from .permissions import Role
 from .services import AuthError, create_user

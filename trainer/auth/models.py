@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 from trainer.program.models import Cohort, Program
 
 from .permissions import Role

@@ -12,8 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 from trainer.audit.services import record
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
 
 from .models import User
 from .permissions import Role

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from trainer.extensions import db, limiter
+from trainer.core.extensions import db, limiter
 
 from . import bp
 from .decorators import login_required, public

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask import Flask, request
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "write_intent", default=True

@@ -9,9 +9,16 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 logger = logging.getLogger(__name__)
+
+
+class TrainerError(Exception):
+    """A broken business rule; views turn it into a message and a 4xx status."""
+
+    status_code = 400
+
 
 PAGES = {400, 401, 403, 404, 405, 429, 500}
 

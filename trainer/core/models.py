@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -57,7 +58,14 @@ class Base(DeclarativeBase):
         return f"<{type(self).__name__} {keys}>"
 
 
-class TrainerError(Exception):
-    """A broken business rule; views turn it into a message and a 4xx status."""
-
-    status_code = 400
+def str_enum(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
+    """A StrEnum stored as its values in a named CHECK-constrained column (no native enum)."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=30,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        create_constraint=True,
+        name=name,
+    )

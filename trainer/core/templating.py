@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from flask import Flask
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +14,7 @@ from trainer.content.schema import (
     PROFESSION_WIDE_LABELS,
     RUBRIC_LABELS,
 )
+from trainer.core.clock import local_time
 
 
 def _safe_user():
@@ -25,16 +23,6 @@ def _safe_user():
         return current_user if current_user.is_authenticated else None
     except SQLAlchemyError:
         return None
-
-
-def local_time(moment: datetime | None, zone: str | None = None) -> str:
-    if moment is None:
-        return ""
-    try:
-        tz = ZoneInfo(zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = ZoneInfo("UTC")
-    return moment.astimezone(tz).strftime("%d %b %Y, %H:%M %Z")
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 
 
 class ContentVersion(db.Model):

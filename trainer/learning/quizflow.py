@@ -17,7 +17,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from trainer.content.loader import Module
 from trainer.content.schema import BranchingItem, MultipleItem, Point
-from trainer.core.models import TrainerError, utcnow
+from trainer.core.errors import TrainerError
+from trainer.core.models import utcnow
 
 TOKEN_SALT = "quiz-progress"  # noqa: S105 (a signing salt, not a password)
 TOKEN_MAX_AGE = 24 * 3600

@@ -16,8 +16,9 @@ from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.content.loader import Curriculum, Module, build_module
 from trainer.content.schema import KIND_LABELS, LEVEL_LABELS, Kind, Level
-from trainer.core.models import TrainerError, utcnow
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
+from trainer.core.models import utcnow
 
 from .models import Attempt, ContentVersion
 from .quizflow import Progress, is_complete

@@ -7,8 +7,8 @@ from trainer.auth.decorators import login_required, require
 from trainer.auth.home import home_url_for
 from trainer.auth.permissions import Permission
 from trainer.content.render import render_inline
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
 from trainer.supervision.status import verified_modules
 from trainer.supervision.workspace import progress_record
 

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
 from trainer.learning.models import Attempt
+from trainer.privacy.check import check_deidentified
 from trainer.supervision.models import SignedRating, SignOff
 
 from .models import FEEDBACK_SCALES, Feedback, FeedbackSubject
-from .services import check_deidentified
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
 from trainer.learning.models import Attempt
 from trainer.learning.services import curriculum
 from trainer.supervision.services import sign_off_for

@@ -20,8 +20,8 @@ from wtforms.validators import (
 )
 
 from trainer.content.schema import RUBRIC_LABELS
+from trainer.privacy.deidentify import describe, find_identifiers
 
-from .deidentify import describe, find_identifiers
 from .models import (
     CLINIC_TYPE_LABELS,
     FEEDBACK_SCALES,

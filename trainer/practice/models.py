@@ -9,8 +9,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trainer.core.models import utcnow
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.models import str_enum, utcnow
 
 
 class Modality(enum.StrEnum):
@@ -49,18 +49,6 @@ CLINIC_TYPE_LABELS = {
     ClinicType.PRIVATE_PRACTICE: "Private practice",
     ClinicType.OTHER: "Other setting",
 }
-
-
-def str_enum(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
-    return sa.Enum(
-        enum_class,
-        native_enum=False,
-        length=30,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
 
 
 class PracticeLog(db.Model):

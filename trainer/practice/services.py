@@ -4,10 +4,8 @@ self-rating. Logs are immutable; a correction is a new log that supersedes the o
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,14 +15,14 @@ from trainer.auth.models import User
 from trainer.auth.permissions import Role
 from trainer.content.loader import Module
 from trainer.content.schema import Competency
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
 from trainer.learning.services import visible_module
+from trainer.privacy.check import check_deidentified
 from trainer.program.services import assigned_trainee_ids, supervisor_ids_of
 from trainer.supervision.models import NotificationKind
 from trainer.supervision.notifications import notify
 
-from .deidentify import describe, find_identifiers
 from .models import ClinicType, Modality, PracticeLog
 
 logger = logging.getLogger(__name__)
@@ -36,12 +34,6 @@ class PracticeError(TrainerError):
 
 class UnknownCompetency(PracticeError):
     status_code = 404
-
-
-class IdentifierFound(PracticeError):
-    """Free text looks like it identifies someone; the message says what to remove."""
-
-    status_code = 422
 
 
 class AlreadyCorrected(PracticeError):
@@ -59,11 +51,6 @@ class LogInput:
     self_rating: int
 
 
-def new_submission_token() -> str:
-    """A one-time token for a form: the same token submitted twice records once."""
-    return secrets.token_urlsafe(24)
-
-
 def competency_key(module_slug: str, competency_id: str) -> str:
     return f"{module_slug}/{competency_id}"
 
@@ -76,16 +63,6 @@ def resolve_competency(trainee: User, key: str) -> tuple[Module, Competency]:
     if module is None or competency is None:
         raise UnknownCompetency("Choose a competency from the list.")
     return module, competency
-
-
-def check_deidentified(**texts: str) -> None:
-    """Raise IdentifierFound naming the first field that looks like it identifies someone."""
-    for name, text in texts.items():
-        findings = find_identifiers(text or "")
-        if findings:
-            raise IdentifierFound(
-                f"{name.replace('_', ' ').capitalize()}: {describe(findings)}"
-            )
 
 
 def _find_by_token(trainee: User, token: str) -> PracticeLog | None:
@@ -298,13 +275,3 @@ def log_chain(log: PracticeLog) -> tuple[PracticeLog | None, PracticeLog | None]
     earlier = next((row for row in rows if row.id == log.supersedes_id), None)
     later = next((row for row in rows if row.supersedes_id == log.id), None)
     return earlier, later
-
-
-def program_today(user: User) -> date:
-    """Today's date in the user's program time zone (UTC without a program)."""
-    zone = user.program.timezone if user.program is not None else "UTC"
-    try:
-        tz = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = ZoneInfo("UTC")
-    return datetime.now(tz).date()

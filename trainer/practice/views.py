@@ -6,9 +6,11 @@ from flask_login import current_user
 from trainer.auth.decorators import require
 from trainer.auth.models import User
 from trainer.auth.permissions import Permission
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
+from trainer.core.tokens import new_submission_token
 from trainer.learning.services import curriculum, visible_modules
+from trainer.program.services import program_today
 
 from . import bp
 from .forms import CorrectionForm, PracticeLogForm
@@ -26,8 +28,6 @@ from .services import (
     correct_log,
     log_chain,
     log_for,
-    new_submission_token,
-    program_today,
     resolve_competency,
     submit_log,
     superseded_by,

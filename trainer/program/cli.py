@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from trainer.audit.checkpoints import take_checkpoint
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from trainer.audit.services import record
 from trainer.auth.models import User
 from trainer.auth.permissions import Role
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.clock import today_in
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
 
 from .models import (
     DEFAULT_MINIMUM_LEVEL,
@@ -279,3 +280,8 @@ def minimum_level(
     levels: dict[tuple[str, str], int], module_slug: str, competency_id: str
 ) -> int:
     return levels.get((module_slug, competency_id), DEFAULT_MINIMUM_LEVEL)
+
+
+def program_today(user: User) -> date:
+    """Today's date in the user's program time zone (UTC without a program)."""
+    return today_in(user.program.timezone if user.program is not None else None)

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
-from trainer.extensions import db
-from trainer.practice.services import check_deidentified
+from trainer.core.extensions import db
+from trainer.privacy.check import check_deidentified
 
 from .models import Acknowledgement, SignOff
 from .services import NotAssigned

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.learning.services import visible_module
-from trainer.practice.services import check_deidentified
+from trainer.privacy.check import check_deidentified
 
 from .models import SignedRating, SignOff
 from .services import (

@@ -15,9 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.core.models import utcnow
-from trainer.extensions import db
-from trainer.practice.models import str_enum
+from trainer.core.extensions import db
+from trainer.core.models import str_enum, utcnow
 from trainer.program.models import EvaluationPeriod
 
 #: what the supervisor attests by signing; stored with every sign-off and shown with it

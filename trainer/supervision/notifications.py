@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from trainer.audit.services import record
 from trainer.auth.models import User
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 
 from .models import Notification, NotificationKind
 

@@ -11,18 +11,15 @@ from trainer.auth.decorators import require
 from trainer.auth.models import User
 from trainer.auth.permissions import Permission, Role, has_permission
 from trainer.content.render import render_inline
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
+from trainer.core.tokens import new_submission_token
 from trainer.learning import quizflow
 from trainer.learning.services import curriculum, module_of_attempt, visible_module
 from trainer.practice.feedback import feedback_on_sign_off, supervisor_feedback
 from trainer.practice.models import FEEDBACK_SCALES
-from trainer.practice.services import (
-    new_submission_token,
-    program_today,
-    superseded_by,
-    trainee_logs,
-)
+from trainer.practice.services import superseded_by, trainee_logs
+from trainer.program.services import program_today
 
 from . import bp
 from .acknowledgements import acknowledge, acknowledgement_of

@@ -19,11 +19,11 @@ from trainer.auth.models import User
 from trainer.auth.permissions import Role
 from trainer.content.loader import Module
 from trainer.content.schema import Competency
-from trainer.core.models import TrainerError
-from trainer.extensions import db
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db
 from trainer.learning.models import Attempt
 from trainer.practice.models import PracticeLog
-from trainer.practice.services import check_deidentified
+from trainer.privacy.check import check_deidentified
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import assigned_trainee, assigned_trainee_ids
 

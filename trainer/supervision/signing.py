@@ -16,8 +16,8 @@ from sqlalchemy.orm import aliased
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.auth.services import check_password
+from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.extensions import db
 from trainer.learning.services import visible_module
 from trainer.program.models import EvaluationPeriod
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from trainer.auth.models import User
 from trainer.content.loader import Module
 from trainer.content.schema import RUBRIC_LABELS, Competency
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.learning.services import visible_modules
 from trainer.practice.models import PracticeLog
 from trainer.practice.services import latest_self_ratings, trainee_logs

@@ -17,14 +17,15 @@ from flask_login import current_user
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.content.schema import RUBRIC_LABELS
-from trainer.core.models import TrainerError
-from trainer.extensions import db, limiter
+from trainer.core.errors import TrainerError
+from trainer.core.extensions import db, limiter
+from trainer.core.tokens import new_submission_token
 from trainer.learning.services import visible_module
-from trainer.practice.services import new_submission_token, program_today
 from trainer.program.services import (
     assigned_trainee,
     assigned_trainees,
     evaluation_periods,
+    program_today,
 )
 
 from . import bp

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from trainer.auth.models import User
 from trainer.content.loader import Module
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.learning.models import Attempt
 from trainer.learning.services import AttemptSummary, ModuleStatus, module_statuses
 from trainer.practice.models import PracticeLog

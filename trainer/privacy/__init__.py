@@ -1,0 +1,1 @@
+"""De-identification: free text a trainee or supervisor writes must not identify a client."""
