@@ -11,8 +11,9 @@ import pytest
 from werkzeug.routing import Rule
 
 from tests.conftest import AuthActions
-from trainer.auth.decorators import Access, login_required, public, require
+from trainer.auth.decorators import login_required, require
 from trainer.auth.permissions import Permission, Role, has_permission
+from trainer.core.access import Access, public
 from trainer.core.extensions import db
 
 #: the only paths that may be served to anonymous users (with anything below them):

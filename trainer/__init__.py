@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -129,18 +128,14 @@ def load_content(app: Flask) -> None:
     try:
         app.extensions["curriculum"] = load_curriculum(Path(app.config["CONTENT_ROOT"]))
     except ContentInvalid as error:
-        # The same lines as `flask content check`, then stop: never serve broken content.
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        raise SystemExit(
-            f"EBTR Trainer: {len(error.problems)} content problem(s); see above."
+        # The same lines as `flask content check`: never serve broken content.
+        lines = [str(problem) for problem in error.problems]
+        raise ConfigurationError(
+            "\n".join([f"{len(lines)} content problem(s):", *lines])
         ) from None
 
 
 def register_blueprints(app: Flask) -> None:
-    from .audit import bp as audit_bp
-    from .audit import verify_views as _verify_views  # noqa: F401
-    from .audit import views as _audit_views  # noqa: F401
     from .auth import bp as auth_bp
     from .auth import views as _auth_views  # noqa: F401
     from .auth.decorators import enforce_declared_access
@@ -148,37 +143,57 @@ def register_blueprints(app: Flask) -> None:
     from .core import views as _core_views  # noqa: F401
     from .learning import bp as learning_bp
     from .learning import views as _learning_views  # noqa: F401
+    from .notifications import bp as notifications_bp
+    from .notifications import views as _notification_views  # noqa: F401
     from .practice import bp as practice_bp
     from .practice import feedback_views as _feedback_views  # noqa: F401
     from .practice import views as _practice_views  # noqa: F401
+    from .reports import audit_bp, verify_bp
+    from .reports import audit_views as _audit_views  # noqa: F401
+    from .reports import verify_views as _verify_views  # noqa: F401
     from .supervision import bp as supervision_bp
-    from .supervision import record_views as _record_views  # noqa: F401
+    from .supervision import record_views as _sign_off_views  # noqa: F401
     from .supervision import views as _supervision_views  # noqa: F401
 
     enforce_declared_access(app)
-    for blueprint in (core_bp, auth_bp, learning_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        learning_bp,
+        practice_bp,
+        supervision_bp,
+        notifications_bp,
+        audit_bp,
+        verify_bp,
+    ):
         app.register_blueprint(blueprint)
-    for blueprint in (practice_bp, supervision_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(audit_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .core.errors import register_error_handlers as register
+    from .core.errors import register_error_handlers
 
-    register(app)
+    register_error_handlers(app)
 
 
 def register_security_headers(app: Flask) -> None:
-    from .core.security import register_security_headers as register
+    from .core.security import register_security_headers
 
-    register(app)
+    register_security_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .core.templating import register_template_helpers as register
+    from .auth import templating as auth_templating
+    from .content import templating as content_templating
+    from .core import templating as core_templating
+    from .record import templating as record_templating
 
-    register(app)
+    for area in (
+        core_templating,
+        auth_templating,
+        content_templating,
+        record_templating,
+    ):
+        area.register_template_helpers(app)
 
 
 def register_commands(app: Flask) -> None:

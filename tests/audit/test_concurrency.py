@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from trainer.audit.models import AuditEvent
+from trainer.audit.parallel import verify_chain
 from trainer.audit.services import log_snapshot, record
-from trainer.audit.verify import verify_chain
 from trainer.core.extensions import db
 
 pytestmark = pytest.mark.slow

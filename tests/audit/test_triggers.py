@@ -9,7 +9,7 @@ from trainer.audit.checkpoints import take_checkpoint
 from trainer.audit.services import record
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.learning.models import Attempt, ContentVersion
+from trainer.record.models import Attempt, ContentVersion
 
 APPEND_ONLY = {
     "audit_events": ("actor = 'mallory@example.org'", "seq = 1"),

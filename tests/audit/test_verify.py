@@ -72,8 +72,8 @@ class TestIntactChain:
 
     def test_batches_of_any_size_give_the_same_answer(self, chain, monkeypatch):
         monkeypatch.setattr("trainer.audit.verify.BATCH_SIZE", 7)
+        from trainer.audit.parallel import verify_chain
         from trainer.audit.services import log_snapshot
-        from trainer.audit.verify import verify_chain
 
         with log_snapshot() as connection:
             reports = {

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import TEST_CONFIG
 from tests.content.conftest import line_of
-from trainer import create_app
+from trainer import ConfigurationError, create_app
 
 PROBLEM_LINE = re.compile(r"^[\w/.-]+:\d+: [^:]+: .+$")
 
@@ -106,11 +106,12 @@ class TestStartUp:
         self, capsys, content
     ):
         expected = break_two_modules(content)
-        with pytest.raises(SystemExit) as exited:
+        with pytest.raises(ConfigurationError) as refused:
             create_app(self.config(content))
-        message = "EBTR Trainer: 3 content problem(s); see above."
-        assert str(exited.value.code) == message
-        assert capsys.readouterr().err.splitlines() == expected
+        assert str(refused.value).splitlines() == [
+            "3 content problem(s):",
+            *expected,
+        ]
 
     def test_the_app_starts_on_valid_content_with_its_modules_loaded(self, content):
         content.write()

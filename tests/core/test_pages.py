@@ -10,8 +10,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests.pagetools import check_page
 from tests.test_access import routes
-from trainer.auth.decorators import public
 from trainer.auth.permissions import Role
+from trainer.core.access import public
 from trainer.core.extensions import db
 from trainer.program.models import Program
 

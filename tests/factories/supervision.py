@@ -13,14 +13,13 @@ from trainer.content.loader import Module
 from trainer.core.tokens import new_submission_token
 from trainer.learning.services import submit_attempt
 from trainer.practice.feedback import give_attempt_feedback
-from trainer.practice.models import ClinicType, Modality
 from trainer.practice.services import LogInput, submit_log
 from trainer.program.services import (
     assign_supervisor,
     create_evaluation_period,
     program_today,
 )
-from trainer.supervision.models import Observation
+from trainer.record.models import ClinicType, Modality, Observation
 from trainer.supervision.services import RatingInput, save_draft
 from trainer.supervision.signing import sign_off_ratings, sign_period
 

@@ -12,8 +12,8 @@ from trainer.content.loader import Module
 from trainer.content.schema import MultipleItem, Quality
 from trainer.core.extensions import db
 from trainer.learning import quizflow
-from trainer.learning.models import Attempt
 from trainer.learning.quizflow import Progress
+from trainer.record.models import Attempt
 
 
 def choose(module: Module, progress: Progress, *, right: bool) -> list[str]:

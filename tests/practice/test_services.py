@@ -10,21 +10,21 @@ from tests.factories.supervision import log_input, log_practice
 from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
-from trainer.practice.models import PracticeLog
+from trainer.notifications.models import Notification, NotificationKind
 from trainer.practice.services import (
     AlreadyCorrected,
     PracticeError,
     UnknownCompetency,
     correct_log,
-    latest_self_ratings,
     log_chain,
     log_for,
     resolve_competency,
     submit_log,
-    trainee_logs,
 )
 from trainer.privacy.check import IdentifierFound
-from trainer.supervision.models import Notification, NotificationKind
+from trainer.record.models import PracticeLog
+from trainer.record.queries import trainee_logs
+from trainer.record.rules import latest_self_ratings
 
 
 def events(action: str) -> list[AuditEvent]:

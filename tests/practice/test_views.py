@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from tests.factories.supervision import log_practice
 from tests.pagetools import check_page, form_value
 from trainer.core.extensions import db
-from trainer.practice.models import PracticeLog
 from trainer.program.services import program_today
+from trainer.record.models import PracticeLog
 
 
 def key(module, index=0):

@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD
 from tests.learning.quiztaker import answered
 from tests.pagetools import form_value
 from trainer.audit.models import AuditEvent
-from trainer.audit.verify import verify_chain
+from trainer.audit.parallel import verify_chain
 from trainer.core.extensions import db
 from trainer.learning.services import submit_attempt
 from trainer.program.services import program_today

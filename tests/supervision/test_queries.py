@@ -11,9 +11,9 @@ from tests.factories.supervision import draft, log_practice, sign, take_attempt
 from trainer.learning.services import next_attempt_number
 from trainer.practice.feedback import give_attempt_feedback, give_sign_off_feedback
 from trainer.program.services import assign_supervisor
+from trainer.record.models import Observation
+from trainer.record.queries import current_signed
 from trainer.supervision.acknowledgements import acknowledge
-from trainer.supervision.models import Observation
-from trainer.supervision.services import current_signed
 from trainer.supervision.signing import sign_off_ratings
 
 SCORES = {"helpful": 8, "fit_to_goals": 6, "approach": 7, "overall": 9}

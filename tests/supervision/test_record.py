@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from tests.factories.supervision import draft, draft_module, sign, take_attempt
 from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
+from trainer.record.models import Acknowledgement
 from trainer.supervision.acknowledgements import acknowledge
-from trainer.supervision.models import Acknowledgement
 from trainer.supervision.services import NotAssigned
 
 

@@ -15,7 +15,7 @@ from tests.factories.supervision import (
 )
 from tests.pagetools import check_page
 from trainer.core.extensions import db
-from trainer.supervision.models import Notification
+from trainer.notifications.models import Notification
 from trainer.supervision.signing import sign_off_ratings
 
 

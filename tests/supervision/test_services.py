@@ -23,7 +23,8 @@ from trainer.program.services import (
     program_today,
     set_minimum_level,
 )
-from trainer.supervision.models import DraftRating, Observation
+from trainer.record.access import sign_off_for
+from trainer.record.models import DraftRating, Observation
 from trainer.supervision.services import (
     NotAssigned,
     RatingIncomplete,
@@ -33,7 +34,6 @@ from trainer.supervision.services import (
     draft_for_supervisor,
     rating_for_supervisor,
     save_draft,
-    sign_off_for,
 )
 from trainer.supervision.signing import sign_off_ratings
 

@@ -17,20 +17,19 @@ from tests.factories.supervision import (
 from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
+from trainer.notifications.models import Notification, NotificationKind
 from trainer.program.services import program_today
+from trainer.record.models import (
+    SIGNATURE_MEANING,
+    DraftRating,
+    Observation,
+    SignedRating,
+    SignOff,
+)
 from trainer.supervision.corrections import (
     AlreadyCorrected,
     correct_rating,
     related_ratings,
-)
-from trainer.supervision.models import (
-    SIGNATURE_MEANING,
-    DraftRating,
-    Notification,
-    NotificationKind,
-    Observation,
-    SignedRating,
-    SignOff,
 )
 from trainer.supervision.services import AlreadySigned, NotAssigned
 from trainer.supervision.signing import (

@@ -15,12 +15,14 @@ from tests.factories.supervision import (
     verify,
 )
 from trainer.core.tokens import new_submission_token
-from trainer.learning.services import ModuleStatus, attempt_summaries, module_statuses
 from trainer.program.services import program_today, set_minimum_level
+from trainer.record.models import Observation
+from trainer.record.pages import trainee_record, verified_modules
+from trainer.record.queries import attempt_summaries
+from trainer.record.records import module_statuses
+from trainer.record.rules import ModuleStatus
 from trainer.supervision.corrections import correct_rating
-from trainer.supervision.models import Observation
 from trainer.supervision.signing import sign_off_ratings
-from trainer.supervision.status import trainee_record, verified_modules
 
 
 def status_of(trainee, slug):

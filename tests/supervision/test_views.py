@@ -15,7 +15,7 @@ from tests.factories.supervision import (
 from tests.pagetools import check_page, form_value
 from trainer.core.extensions import db
 from trainer.program.services import program_today
-from trainer.supervision.models import DraftRating, Observation, SignOff
+from trainer.record.models import DraftRating, Observation, SignOff
 
 
 def sign_form(client, trainee, period, password=PASSWORD, attest="y"):

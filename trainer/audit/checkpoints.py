@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from trainer.audit.parallel import verify_chain
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
@@ -33,7 +34,7 @@ from .chain import GENESIS_HASH, canonical_json, format_time
 from .models import AuditEvent, Checkpoint
 from .services import chain_head, lock_chain, record
 from .signing import SigningKey, signing_key, verify_signature
-from .verify import ChainReport, scan, verify_chain
+from .verify import ChainReport, scan
 
 if TYPE_CHECKING:
     from trainer.auth.models import User

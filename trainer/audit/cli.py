@@ -15,6 +15,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from trainer.audit.parallel import verify_chain
 from trainer.core.extensions import db
 
 from .checkpoints import (
@@ -33,7 +34,7 @@ from .checkpoints import (
 from .parallel import default_jobs
 from .services import log_snapshot
 from .signing import SigningKeyError, signing_key
-from .verify import ChainReport, verify_chain
+from .verify import ChainReport
 
 VERIFIED, FAILED, UNUSABLE_INPUT = 0, 1, 2
 

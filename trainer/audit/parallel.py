@@ -16,10 +16,25 @@ from concurrent.futures import ProcessPoolExecutor
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from .verify import ChainReport, Span, join_spans, scan
+from .verify import BATCH_SIZE, ChainReport, Span, join_spans, scan, verify_serial
 
 #: below this many events one process is fast enough (starting workers costs more)
 PARALLEL_MIN_EVENTS = 200_000
+
+
+def verify_chain(
+    connection: sa.Connection, *, batch_size: int = BATCH_SIZE, jobs: int = 1
+) -> ChainReport:
+    """Verify the whole chain from event 1 to the head, on ``connection``'s transaction (use a
+    snapshot, e.g. a read-only transaction, for a consistent head while writers append).
+
+    ``jobs`` > 1 checks ranges of a long chain in parallel processes.
+    """
+    if jobs > 1:
+        report = verify_in_parallel(connection, jobs=jobs, batch_size=batch_size)
+        if report is not None:
+            return report
+    return verify_serial(connection, batch_size=batch_size)
 
 
 def default_jobs() -> int:

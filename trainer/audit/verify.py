@@ -116,20 +116,12 @@ class Span:
     problem: Break | None
 
 
-def verify_chain(
-    connection: sa.Connection, *, batch_size: int = BATCH_SIZE, jobs: int = 1
+def verify_serial(
+    connection: sa.Connection, *, batch_size: int = BATCH_SIZE
 ) -> ChainReport:
-    """Verify the whole chain from event 1 to the head, on ``connection``'s transaction (use a
-    snapshot, e.g. a read-only transaction, for a consistent head while writers append).
-
-    ``jobs`` > 1 checks ranges of a long chain in parallel processes (trainer.audit.parallel).
-    """
-    if jobs > 1:
-        from .parallel import verify_in_parallel
-
-        report = verify_in_parallel(connection, jobs=jobs, batch_size=batch_size)
-        if report is not None:
-            return report
+    """Verify the whole chain from event 1 to the head in this process, on ``connection``'s
+    transaction (use a snapshot, e.g. a read-only transaction, for a consistent head while
+    writers append)."""
     span = scan(
         connection, after=0, until=None, prev_hash=GENESIS_HASH, batch_size=batch_size
     )

@@ -1,38 +1,18 @@
-"""Access declarations. Every view carries exactly one; a view without one is refused.
-
-The decorators set ``view.access`` so that the app (``enforce_declared_access``) and the
-tests can see the rule of every endpoint.
-"""
+"""The access declarations that need a signed-in user, and the guard that refuses any view
+without a declaration (see ``trainer.core.access``)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
+from trainer.core.access import Access, access_of, mark
 from trainer.core.errors import wants_json
 
 from .permissions import Permission, has_permission
-
-
-@dataclass(frozen=True)
-class Access:
-    kind: str  # "public" | "login" | "permission"
-    permission: Permission | None = None
-
-
-def _mark(view: Callable, access: Access) -> Callable:
-    if getattr(view, "access", None) is not None:
-        raise RuntimeError(f"{view.__name__} declares its access twice")
-    view.access = access  # type: ignore[attr-defined]
-    return view
-
-
-def public(view: Callable) -> Callable:
-    return _mark(view, Access("public"))
 
 
 def _refuse_anonymous():
@@ -48,7 +28,7 @@ def login_required(view: Callable) -> Callable:
             return _refuse_anonymous()
         return view(*args, **kwargs)
 
-    return _mark(wrapped, Access("login"))
+    return mark(wrapped, Access("login"))
 
 
 def require(permission: Permission) -> Callable[[Callable], Callable]:
@@ -61,15 +41,9 @@ def require(permission: Permission) -> Callable[[Callable], Callable]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return _mark(wrapped, Access("permission", permission))
+        return mark(wrapped, Access("permission", permission))
 
     return decorator
-
-
-def access_of(endpoint: str, app: Flask | None = None) -> Access | None:
-    app = app or current_app
-    view = app.view_functions.get(endpoint)
-    return getattr(view, "access", None)
 
 
 def enforce_declared_access(app: Flask) -> None:

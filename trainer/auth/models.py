@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -8,9 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.program.models import Cohort, Program
 
 from .permissions import Role
+
+if TYPE_CHECKING:  # the program area sits above auth; the mapper resolves the names
+    from trainer.program.models import Cohort, Program
 
 
 class User(UserMixin, db.Model):

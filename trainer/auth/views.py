@@ -5,10 +5,11 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from trainer.core.access import public
 from trainer.core.extensions import db, limiter
 
 from . import bp
-from .decorators import login_required, public
+from .decorators import login_required
 from .forms import LoginForm, LogoutForm
 from .home import home_url_for
 from .services import authenticate, normalise_email, record_logout

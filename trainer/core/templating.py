@@ -1,4 +1,5 @@
-"""Helpers available in every template."""
+"""Helpers available in every template. Areas add their own globals (``auth`` the ``can``
+check, ``content`` the label tables) through ``add_template_globals``."""
 
 from __future__ import annotations
 
@@ -6,18 +7,10 @@ from flask import Flask
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from trainer.auth.permissions import Permission, has_permission
-from trainer.content.schema import (
-    FRAMEWORK_LABELS,
-    KIND_LABELS,
-    LEVEL_LABELS,
-    PROFESSION_WIDE_LABELS,
-    RUBRIC_LABELS,
-)
 from trainer.core.clock import local_time
 
 
-def _safe_user():
+def safe_user():
     """The signed-in user, or None; never fails, so error pages render without a database."""
     try:
         return current_user if current_user.is_authenticated else None
@@ -30,19 +23,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        user = _safe_user()
         return {
             "current_user": current_user,  # the lazy proxy: loaded only if a template reads it
-            "nav_user": user,
-            "can": (
-                lambda permission: (
-                    user is not None and has_permission(user.role, permission)
-                )
-            ),
-            "Permission": Permission,
-            "KIND_LABELS": KIND_LABELS,
-            "LEVEL_LABELS": LEVEL_LABELS,
-            "FRAMEWORK_LABELS": FRAMEWORK_LABELS,
-            "PROFESSION_WIDE_LABELS": PROFESSION_WIDE_LABELS,
-            "RUBRIC_LABELS": RUBRIC_LABELS,
+            "nav_user": safe_user(),
         }

@@ -1,6 +1,6 @@
 from flask import Response
 
-from trainer.auth.decorators import public
+from trainer.core.access import public
 
 from . import bp
 

@@ -2,40 +2,28 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
-from trainer.content.loader import Curriculum, Module, build_module
+from trainer.content.loader import Module, build_module
 from trainer.content.schema import KIND_LABELS, LEVEL_LABELS, Kind, Level
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
+from trainer.program.catalogue import curriculum, framework_of, visible_modules
+from trainer.record.models import Attempt, ContentVersion
 
-from .models import Attempt, ContentVersion
 from .quizflow import Progress, is_complete
 from .scoring import score_attempt
 
 logger = logging.getLogger(__name__)
-
-
-class ModuleStatus(enum.StrEnum):
-    NOT_STARTED = "not started"
-    IN_PROGRESS = "in progress"
-    KNOWLEDGE_DEMONSTRATED = "knowledge demonstrated"
-    COMPETENCY_VERIFIED = "competency verified"
-
-    @property
-    def step(self) -> int:
-        return list(ModuleStatus).index(self)
 
 
 class QuizIncomplete(TrainerError):
@@ -44,27 +32,6 @@ class QuizIncomplete(TrainerError):
 
 class AttemptOutOfOrder(TrainerError):
     status_code = 409
-
-
-def curriculum() -> Curriculum:
-    return current_app.extensions["curriculum"]
-
-
-def framework_of(user: User) -> str:
-    return user.program.framework if user.program is not None else "apa-2011"
-
-
-def visible_modules(user: User) -> list[Module]:
-    """The modules with a level in the framework of the user's program."""
-    framework = framework_of(user)
-    return [module for module in curriculum() if framework in module.meta.levels]
-
-
-def visible_module(user: User, slug: str) -> Module | None:
-    module = curriculum().get(slug)
-    if module is None or framework_of(user) not in module.meta.levels:
-        return None
-    return module
 
 
 @dataclass(frozen=True)
@@ -89,48 +56,6 @@ def catalogue(user: User) -> list[CatalogueGroup]:
         for kind, level in order
         if grouped[(kind, level)]
     ]
-
-
-@dataclass(frozen=True)
-class AttemptSummary:
-    attempts: int = 0
-    best_score: float | None = None
-    is_passed: bool = False
-
-
-def attempt_summaries(trainee: User) -> dict[str, AttemptSummary]:
-    """Attempt counts, best score and pass per module, in one query."""
-    rows = db.session.execute(
-        sa.select(
-            Attempt.module_slug,
-            sa.func.count(Attempt.id),
-            sa.func.max(Attempt.score),
-            sa.func.max(sa.case((Attempt.is_passed, 1), else_=0)),
-        )
-        .where(Attempt.trainee_id == trainee.id)
-        .group_by(Attempt.module_slug)
-    ).all()
-    return {
-        slug: AttemptSummary(count, best, bool(passed))
-        for slug, count, best, passed in rows
-    }
-
-
-def module_statuses(
-    trainee: User, summaries: dict[str, AttemptSummary], verified: set[str]
-) -> dict[str, ModuleStatus]:
-    statuses = {}
-    for module in visible_modules(trainee):
-        summary = summaries.get(module.slug, AttemptSummary())
-        if module.slug in verified and summary.is_passed:
-            statuses[module.slug] = ModuleStatus.COMPETENCY_VERIFIED
-        elif summary.is_passed:
-            statuses[module.slug] = ModuleStatus.KNOWLEDGE_DEMONSTRATED
-        elif summary.attempts:
-            statuses[module.slug] = ModuleStatus.IN_PROGRESS
-        else:
-            statuses[module.slug] = ModuleStatus.NOT_STARTED
-    return statuses
 
 
 def latest_attempts(trainee: User) -> dict[str, Attempt]:

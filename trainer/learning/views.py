@@ -9,22 +9,21 @@ from trainer.auth.permissions import Permission
 from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
-from trainer.supervision.status import verified_modules
-from trainer.supervision.workspace import progress_record
+from trainer.program.catalogue import visible_module
+from trainer.record.pages import progress_record, verified_modules
+from trainer.record.queries import attempt_summaries
+from trainer.record.records import module_statuses
 
 from . import bp, quizflow
 from .forms import AnswerForm, StartQuizForm, SubmitAttemptForm
 from .services import (
     attempt_history,
-    attempt_summaries,
     catalogue,
     get_attempt,
     latest_attempts,
     module_of_attempt,
-    module_statuses,
     next_attempt_number,
     submit_attempt,
-    visible_module,
 )
 
 

@@ -14,11 +14,9 @@ from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
-from trainer.learning.models import Attempt
+from trainer.practice.models import FEEDBACK_SCALES, Feedback, FeedbackSubject
 from trainer.privacy.check import check_deidentified
-from trainer.supervision.models import SignedRating, SignOff
-
-from .models import FEEDBACK_SCALES, Feedback, FeedbackSubject
+from trainer.record.models import Attempt, SignedRating, SignOff
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
-from trainer.learning.models import Attempt
-from trainer.learning.services import curriculum
-from trainer.supervision.services import sign_off_for
+from trainer.practice.models import FEEDBACK_SCALES
+from trainer.program.catalogue import curriculum
+from trainer.record.access import sign_off_for
+from trainer.record.models import Attempt
 
 from . import bp
 from .feedback import (
@@ -25,7 +26,6 @@ from .feedback import (
     module_aggregates,
 )
 from .forms import FeedbackForm
-from .models import FEEDBACK_SCALES
 
 
 def _own_attempt_or_404(attempt_id: int) -> Attempt:

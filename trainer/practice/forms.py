@@ -20,11 +20,10 @@ from wtforms.validators import (
 )
 
 from trainer.content.schema import RUBRIC_LABELS
+from trainer.practice.models import FEEDBACK_SCALES
 from trainer.privacy.deidentify import describe, find_identifiers
-
-from .models import (
+from trainer.record.models import (
     CLINIC_TYPE_LABELS,
-    FEEDBACK_SCALES,
     MODALITY_LABELS,
     ClinicType,
     Modality,

@@ -17,13 +17,12 @@ from trainer.content.loader import Module
 from trainer.content.schema import Competency
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
-from trainer.learning.services import visible_module
+from trainer.notifications.models import NotificationKind
+from trainer.notifications.services import notify
 from trainer.privacy.check import check_deidentified
+from trainer.program.catalogue import visible_module
 from trainer.program.services import assigned_trainee_ids, supervisor_ids_of
-from trainer.supervision.models import NotificationKind
-from trainer.supervision.notifications import notify
-
-from .models import ClinicType, Modality, PracticeLog
+from trainer.record.models import ClinicType, Modality, PracticeLog
 
 logger = logging.getLogger(__name__)
 
@@ -210,39 +209,6 @@ def correct_log(
         "Practice log %s corrected by %s as log %s", original.id, trainee.id, log.id
     )
     return log, True
-
-
-def trainee_logs(
-    trainee_id: int, *, module_slug: str | None = None
-) -> list[PracticeLog]:
-    """The trainee's logs (superseded ones included), newest first, in one query."""
-    query = sa.select(PracticeLog).where(PracticeLog.trainee_id == trainee_id)
-    if module_slug is not None:
-        query = query.where(PracticeLog.module_slug == module_slug)
-    return list(
-        db.session.scalars(
-            query.order_by(PracticeLog.created_at.desc(), PracticeLog.id.desc())
-        )
-    )
-
-
-def superseded_by(logs: list[PracticeLog]) -> dict[int, PracticeLog]:
-    """{superseded log id: the log that corrects it}, from a list of one trainee's logs."""
-    return {log.supersedes_id: log for log in logs if log.supersedes_id is not None}
-
-
-def latest_self_ratings(logs: list[PracticeLog]) -> dict[tuple[str, str], PracticeLog]:
-    """The newest current log per (module, competency): the trainee's latest self-rating."""
-    replaced = superseded_by(logs)
-    latest: dict[tuple[str, str], PracticeLog] = {}
-    for log in logs:
-        if log.id in replaced:
-            continue
-        key = (log.module_slug, log.competency_id)
-        best = latest.get(key)
-        if best is None or (log.practised_on, log.id) > (best.practised_on, best.id):
-            latest[key] = log
-    return latest
 
 
 def log_for(user: User, log_id: int) -> PracticeLog | None:

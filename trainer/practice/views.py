@@ -9,18 +9,20 @@ from trainer.auth.permissions import Permission
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
-from trainer.learning.services import curriculum, visible_modules
+from trainer.program.catalogue import curriculum, visible_modules
 from trainer.program.services import program_today
-
-from . import bp
-from .forms import CorrectionForm, PracticeLogForm
-from .models import (
+from trainer.record.models import (
     CLINIC_TYPE_LABELS,
     MODALITY_LABELS,
     ClinicType,
     Modality,
     PracticeLog,
 )
+from trainer.record.queries import trainee_logs
+from trainer.record.rules import superseding
+
+from . import bp
+from .forms import CorrectionForm, PracticeLogForm
 from .services import (
     LogInput,
     UnknownCompetency,
@@ -30,9 +32,7 @@ from .services import (
     log_for,
     resolve_competency,
     submit_log,
-    superseded_by,
     superseding_log,
-    trainee_logs,
 )
 
 
@@ -65,7 +65,7 @@ def _render_index(form: PracticeLogForm, chosen, status: int = 200):
         chosen=chosen,
         modules=visible_modules(current_user),
         logs=logs,
-        replaced=superseded_by(logs),
+        replaced=superseding(logs),
         curriculum=curriculum(),
         MODALITY_LABELS=MODALITY_LABELS,
     ), status

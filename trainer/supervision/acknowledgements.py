@@ -12,8 +12,8 @@ from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.core.extensions import db
 from trainer.privacy.check import check_deidentified
+from trainer.record.models import Acknowledgement, SignOff
 
-from .models import Acknowledgement, SignOff
 from .services import NotAssigned
 
 logger = logging.getLogger(__name__)

@@ -11,10 +11,12 @@ import sqlalchemy as sa
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.core.extensions import db
-from trainer.learning.services import visible_module
 from trainer.privacy.check import check_deidentified
+from trainer.program.catalogue import visible_module
+from trainer.record.models import SignedRating, SignOff
+from trainer.record.queries import period_ratings
+from trainer.record.rules import rests_on_direct_observation
 
-from .models import SignedRating, SignOff
 from .services import (
     NotAssigned,
     RatingInput,
@@ -30,7 +32,6 @@ from .signing import (
     find_by_token,
     new_sign_off,
     notify_trainee,
-    period_ratings,
     store_sign_off,
 )
 
@@ -41,7 +42,7 @@ class AlreadyCorrected(SupervisionError):
     status_code = 409
 
 
-def superseding(rating: SignedRating) -> SignedRating | None:
+def correction_of(rating: SignedRating) -> SignedRating | None:
     return db.session.scalar(
         sa.select(SignedRating).where(SignedRating.supersedes_id == rating.id)
     )
@@ -74,7 +75,7 @@ def correct_rating(
     existing = find_by_token(signer, token)
     if existing is not None:
         return existing, False
-    if superseding(original) is not None:
+    if correction_of(original) is not None:
         raise AlreadyCorrected(
             "This rating has already been corrected; correct its latest version instead."
         )
@@ -99,7 +100,7 @@ def correct_rating(
         correction_reason=reason,
     )
     others = [r for r in period_ratings(trainee.id, period.id) if r.id != original.id]
-    if not correction.is_direct and not any(r.is_direct for r in others):
+    if not rests_on_direct_observation([correction, *others]):
         raise DirectObservationRequired(DIRECT_OBSERVATION_MESSAGE)
     sign_off = store_sign_off(
         new_sign_off(signer, trainee, period, token, correction=True),

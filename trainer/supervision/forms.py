@@ -24,8 +24,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.practice.forms import Deidentified
+from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, Observation
 
-from .models import OBSERVATION_LABELS, SIGNATURE_MEANING, Observation
 from .services import RatingInput
 
 NO_OPPORTUNITY = "none"
@@ -164,7 +164,3 @@ class PeriodChoiceForm(FlaskForm):
         csrf = False
 
     period = SelectField("Evaluation period", coerce=int)
-
-
-class MarkSeenForm(FlaskForm):
-    submit = SubmitField("Mark all as seen")

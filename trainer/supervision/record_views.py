@@ -5,53 +5,32 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 
 from trainer.auth.decorators import require
 from trainer.auth.models import User
-from trainer.auth.permissions import Permission, Role, has_permission
+from trainer.auth.permissions import Permission, Role
 from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
 from trainer.learning import quizflow
-from trainer.learning.services import curriculum, module_of_attempt, visible_module
+from trainer.learning.services import module_of_attempt
 from trainer.practice.feedback import feedback_on_sign_off, supervisor_feedback
 from trainer.practice.models import FEEDBACK_SCALES
-from trainer.practice.services import superseded_by, trainee_logs
+from trainer.program.catalogue import curriculum, visible_module
 from trainer.program.services import program_today
+from trainer.record.access import sign_off_for
+from trainer.record.models import OBSERVATION_LABELS, SignedRating
+from trainer.record.queries import trainee_attempts, trainee_logs
+from trainer.record.rules import superseding
 
 from . import bp
 from .acknowledgements import acknowledge, acknowledgement_of
-from .corrections import correct_rating, related_ratings, superseding
-from .forms import NO_OPPORTUNITY, AcknowledgeForm, CorrectRatingForm, MarkSeenForm
-from .models import OBSERVATION_LABELS, SignedRating
-from .notifications import mark_all_seen, recent_notifications, unseen_count
-from .services import attempt_for_supervisor, rating_for_supervisor, sign_off_for
+from .corrections import correct_rating, correction_of, related_ratings
+from .forms import NO_OPPORTUNITY, AcknowledgeForm, CorrectRatingForm
+from .services import attempt_for_supervisor, rating_for_supervisor
 from .signing import WrongPassword, sign_off_ratings
 from .views import assigned_trainee_or_404, signature_rate_limit
-from .workspace import trainee_attempts
-
-
-@bp.app_context_processor
-def _supervision_globals():
-    """``notification_count()`` for the navigation: one COUNT, run only when a page asks and only
-    for roles that receive notifications; it never fails (error pages render without a database).
-    Also the observation labels, which the trainee's /progress shows."""
-
-    def count() -> int:
-        if "notification_count" not in g:
-            try:
-                user = current_user if current_user.is_authenticated else None
-                allowed = user is not None and has_permission(
-                    user.role, Permission.NOTIFICATIONS_READ
-                )
-                g.notification_count = unseen_count(user) if allowed else 0
-            except SQLAlchemyError:
-                g.notification_count = 0
-        return g.notification_count
-
-    return {"notification_count": count, "OBSERVATION_LABELS": OBSERVATION_LABELS}
 
 
 def _render_sign_off(
@@ -134,7 +113,7 @@ def _correction_form(
     if formdata is None:
         form.token.data = new_submission_token()
     logs = trainee_logs(trainee.id, module_slug=original.module_slug)
-    replaced = superseded_by(logs)
+    replaced = superseding(logs)
     form.evidence_logs.choices = [
         (log.id, f"Log of {log.practised_on:%d %b %Y}, self-rating {log.self_rating}")
         for log in logs
@@ -172,7 +151,7 @@ def correct(rating_id: int):
     if original is None:
         abort(404)
     trainee = assigned_trainee_or_404(original.trainee_id)
-    newer = superseding(original)
+    newer = correction_of(original)
     if newer is not None and request.method == "GET":
         flash(
             "This rating has already been corrected; you can correct its latest version.",
@@ -246,30 +225,3 @@ def feedback_page():
         rows=supervisor_feedback(current_user),
         FEEDBACK_SCALES=FEEDBACK_SCALES,
     )
-
-
-@bp.route("/notifications")
-@require(Permission.NOTIFICATIONS_READ)
-def notifications():
-    return render_template(
-        "supervision/notifications.html",
-        notifications=recent_notifications(current_user),
-        form=MarkSeenForm(formdata=None),
-    )
-
-
-@bp.route("/notifications/seen", methods=["POST"])
-@require(Permission.NOTIFICATIONS_READ)
-def mark_notifications_seen():
-    form = MarkSeenForm()
-    if not form.validate_on_submit():
-        abort(400)
-    count = mark_all_seen(current_user)
-    db.session.commit()
-    flash(
-        f"{count} notification{'s' if count != 1 else ''} marked as seen."
-        if count
-        else "Nothing new.",
-        "success",
-    )
-    return redirect(url_for("supervision.notifications"))

@@ -12,7 +12,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
@@ -21,13 +20,17 @@ from trainer.content.loader import Module
 from trainer.content.schema import Competency
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
-from trainer.learning.models import Attempt
-from trainer.practice.models import PracticeLog
 from trainer.privacy.check import check_deidentified
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import assigned_trainee, assigned_trainee_ids
-
-from .models import DraftRating, Observation, SignedRating, SignOff
+from trainer.record.models import (
+    Attempt,
+    DraftRating,
+    Observation,
+    PracticeLog,
+    SignedRating,
+)
+from trainer.record.queries import current_signed
 
 logger = logging.getLogger(__name__)
 
@@ -87,20 +90,6 @@ def attempt_for_supervisor(
     )
 
 
-def sign_off_for(user: User, sign_off_id: int) -> SignOff | None:
-    """The sign-off if ``user`` is its trainee or a supervisor assigned to its trainee."""
-    query = sa.select(SignOff).where(
-        SignOff.id == sign_off_id, SignOff.program_id == user.program_id
-    )
-    if user.role is Role.TRAINEE:
-        query = query.where(SignOff.trainee_id == user.id)
-    elif user.role is Role.SUPERVISOR:
-        query = query.where(SignOff.trainee_id.in_(assigned_trainee_ids(user)))
-    else:
-        return None
-    return db.session.scalar(query)
-
-
 def rating_for_supervisor(supervisor: User, rating_id: int) -> SignedRating | None:
     return db.session.scalar(
         sa.select(SignedRating).where(
@@ -149,38 +138,6 @@ def default_period(
 
 
 # --- drafts -------------------------------------------------------------------------------
-
-
-def supervisor_drafts(supervisor: User, trainee_id: int) -> list[DraftRating]:
-    return list(
-        db.session.scalars(
-            sa.select(DraftRating)
-            .where(
-                DraftRating.supervisor_id == supervisor.id,
-                DraftRating.trainee_id == trainee_id,
-            )
-            .order_by(DraftRating.period_id, DraftRating.module_slug, DraftRating.id)
-        )
-    )
-
-
-def current_signed(
-    trainee_id: int, period_id: int, module_slug: str, competency_id: str
-) -> SignedRating | None:
-    """The period's signed rating of this competency that no correction has superseded."""
-    newer = aliased(SignedRating)
-    return db.session.scalar(
-        sa.select(SignedRating)
-        .outerjoin(newer, newer.supersedes_id == SignedRating.id)
-        .where(
-            SignedRating.trainee_id == trainee_id,
-            SignedRating.period_id == period_id,
-            SignedRating.module_slug == module_slug,
-            SignedRating.competency_id == competency_id,
-            newer.id.is_(None),
-        )
-        .limit(1)
-    )
 
 
 def check_rating(data: RatingInput, *, today: date) -> None:

@@ -11,24 +11,20 @@ import logging
 import rfc8785
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.auth.services import check_password
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.learning.services import visible_module
+from trainer.notifications.models import NotificationKind
+from trainer.notifications.services import notify
+from trainer.program.catalogue import visible_module
 from trainer.program.models import EvaluationPeriod
+from trainer.record.models import SIGNATURE_MEANING, DraftRating, SignedRating, SignOff
+from trainer.record.queries import period_ratings
+from trainer.record.rules import rests_on_direct_observation
 
-from .models import (
-    SIGNATURE_MEANING,
-    DraftRating,
-    NotificationKind,
-    SignedRating,
-    SignOff,
-)
-from .notifications import notify
 from .services import (
     AlreadySigned,
     NotAssigned,
@@ -80,22 +76,6 @@ def find_by_token(signer: User, token: str) -> SignOff | None:
     return db.session.scalar(
         sa.select(SignOff).where(
             SignOff.signer_id == signer.id, SignOff.submission_token == token
-        )
-    )
-
-
-def period_ratings(trainee_id: int, period_id: int) -> list[SignedRating]:
-    """The period's signed ratings of the trainee that no correction has superseded."""
-    newer = aliased(SignedRating)
-    return list(
-        db.session.scalars(
-            sa.select(SignedRating)
-            .outerjoin(newer, newer.supersedes_id == SignedRating.id)
-            .where(
-                SignedRating.trainee_id == trainee_id,
-                SignedRating.period_id == period_id,
-                newer.id.is_(None),
-            )
         )
     )
 
@@ -232,7 +212,7 @@ def sign_period(
                 f"{draft.module_slug}/{draft.competency_id} is already signed for {period.name}; "
                 "discard that draft and correct the signed rating instead."
             )
-    if not any(d.is_direct for d in drafts) and not any(r.is_direct for r in already):
+    if not rests_on_direct_observation(already, drafts):
         raise DirectObservationRequired(DIRECT_OBSERVATION_MESSAGE)
     ratings = [_signed_copy(draft) for draft in drafts]
     sign_off = store_sign_off(

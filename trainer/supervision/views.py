@@ -20,13 +20,15 @@ from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db, limiter
 from trainer.core.tokens import new_submission_token
-from trainer.learning.services import visible_module
+from trainer.program.catalogue import visible_module
 from trainer.program.services import (
     assigned_trainee,
     assigned_trainees,
     evaluation_periods,
     program_today,
 )
+from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, DraftRating
+from trainer.record.pages import module_sheet, trainee_summaries, workspace
 
 from . import bp
 from .forms import (
@@ -36,7 +38,6 @@ from .forms import (
     PeriodChoiceForm,
     SignForm,
 )
-from .models import OBSERVATION_LABELS, SIGNATURE_MEANING, DraftRating
 from .services import (
     default_period,
     discard_draft,
@@ -45,7 +46,6 @@ from .services import (
     save_draft,
 )
 from .signing import WrongPassword, sign_period
-from .workspace import module_sheet, trainee_summaries, workspace
 
 
 def assigned_trainee_or_404(trainee_id: int):

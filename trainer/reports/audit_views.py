@@ -14,28 +14,18 @@ from flask import (
 )
 from flask_login import current_user
 
+from trainer.audit.checkpoints import document_json, latest_checkpoint
+from trainer.audit.parallel import verify_chain
+from trainer.audit.services import EventFilters, EventPage, program_events
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
-from trainer.core.database import declare_read_only_request
 from trainer.core.extensions import db
 
-from . import bp
-from .checkpoints import document_json, latest_checkpoint
+from . import audit_bp
 from .forms import EventFilterForm, VerifyChainForm
-from .services import EventFilters, EventPage, program_events
-from .verify import verify_chain
-
-#: POST endpoints that only read: they must not take SQLite's write lock while they run
-READ_ONLY_POSTS = frozenset({"audit.verify_now", "audit.verify_page"})
 
 
-@bp.before_request
-def _reads_only():
-    if request.method == "POST" and request.endpoint in READ_ONLY_POSTS:
-        declare_read_only_request()
-
-
-@bp.route("/audit")
+@audit_bp.route("")
 @require(Permission.AUDIT_EVENTS_READ)
 def events():
     program = current_user.program
@@ -73,7 +63,7 @@ def events():
     ), status
 
 
-@bp.route("/audit/verify", methods=["POST"])
+@audit_bp.route("/verify", methods=["POST"])
 @require(Permission.AUDIT_CHAIN_VERIFY)
 def verify_now():
     form = VerifyChainForm()
@@ -84,7 +74,7 @@ def verify_now():
     return redirect(url_for("audit.events"))
 
 
-@bp.route("/audit/checkpoint.json")
+@audit_bp.route("/checkpoint.json")
 @require(Permission.AUDIT_CHECKPOINT_READ)
 def download_checkpoint():
     checkpoint = latest_checkpoint()

@@ -1,79 +1,27 @@
-"""Competency status and the two perspectives, computed in a fixed number of queries.
-
-A module is ``competency verified`` for a trainee when the latest signed rating of every
-competency of the module is at or above the program's minimum level of achievement (MLA) and at
-least one of those ratings rests on direct observation. "Latest" means: among the signed
-ratings that no correction has superseded and that carry a level ("no opportunity to observe"
-records no evidence either way), the one of the latest evaluation period, then the most
-recently signed.
-"""
+"""The competency record of one trainee, built from facts already loaded (see ``rules``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from trainer.auth.models import User
 from trainer.content.loader import Module
 from trainer.content.schema import RUBRIC_LABELS, Competency
-from trainer.core.extensions import db
-from trainer.learning.services import visible_modules
-from trainer.practice.models import PracticeLog
-from trainer.practice.services import latest_self_ratings, trainee_logs
+from trainer.program.catalogue import visible_modules
 from trainer.program.services import minimum_level, minimum_levels
 
-from .models import SignedRating, SignOff
-
-#: a difference between the self-rating and the supervisor's rating this large is marked
-DIVERGENCE = 2
-
-
-def trainee_ratings(trainee_id: int) -> list[SignedRating]:
-    """Every signed rating of the trainee (superseded ones included), oldest first, with its
-    sign-off and period, in one query."""
-    return list(
-        db.session.scalars(
-            sa.select(SignedRating)
-            .join(SignOff, SignOff.id == SignedRating.sign_off_id)
-            .where(SignedRating.trainee_id == trainee_id)
-            .order_by(SignOff.signed_at, SignedRating.id)
-        ).unique()
-    )
-
-
-def superseding_ratings(ratings: list[SignedRating]) -> dict[int, SignedRating]:
-    """{superseded rating id: the rating that corrects it}."""
-    return {
-        rating.supersedes_id: rating
-        for rating in ratings
-        if rating.supersedes_id is not None
-    }
-
-
-def current_ratings(ratings: list[SignedRating]) -> list[SignedRating]:
-    replaced = superseding_ratings(ratings)
-    return [rating for rating in ratings if rating.id not in replaced]
-
-
-def _recency(rating: SignedRating) -> tuple:
-    return (rating.sign_off.period.position, rating.sign_off.signed_at, rating.id)
-
-
-def latest_ratings(
-    ratings: list[SignedRating],
-) -> tuple[dict[tuple[str, str], SignedRating], set[tuple[str, str]]]:
-    """(latest current rating with a level per competency, competencies rated only "no opportunity")."""
-    latest: dict[tuple[str, str], SignedRating] = {}
-    unobserved: set[tuple[str, str]] = set()
-    for rating in current_ratings(ratings):
-        key = (rating.module_slug, rating.competency_id)
-        if rating.level is None:
-            unobserved.add(key)
-            continue
-        if key not in latest or _recency(rating) > _recency(latest[key]):
-            latest[key] = rating
-    return latest, unobserved - set(latest)
+from .models import PracticeLog, SignedRating
+from .rules import (
+    DIRECT_OBSERVATION_GAP,
+    DIVERGENCE,
+    QUIZ_GAP,
+    AttemptSummary,
+    ModuleStatus,
+    latest_ratings,
+    latest_self_ratings,
+    module_status,
+    rests_on_direct_observation,
+)
 
 
 @dataclass(frozen=True)
@@ -129,15 +77,23 @@ class ModuleRecord:
     module: Module
     competencies: list[CompetencyRecord] = field(default_factory=list)
 
+    #: the knowledge side, when the caller loaded it
+    knowledge: AttemptSummary | None = None
+
     @property
     def has_direct_observation(self) -> bool:
-        return any(
-            c.rating is not None and c.rating.is_direct for c in self.competencies
-        )
+        return rests_on_direct_observation(c.rating for c in self.competencies)
 
     @property
     def is_verified(self) -> bool:
+        """The skill side: every competency met, at least one rating directly observed."""
         return all(c.is_met for c in self.competencies) and self.has_direct_observation
+
+    @property
+    def status(self) -> ModuleStatus:
+        return module_status(
+            self.knowledge or AttemptSummary(), skill_verified=self.is_verified
+        )
 
     @property
     def met(self) -> int:
@@ -153,10 +109,13 @@ class ModuleRecord:
         """What still stands between the module and ``competency verified`` on the skill side."""
         gaps = [gap for c in self.competencies if (gap := c.missing())]
         if not self.has_direct_observation:
-            gaps.append(
-                "At least one of the latest ratings must rest on direct observation."
-            )
+            gaps.append(DIRECT_OBSERVATION_GAP)
         return gaps
+
+    def gaps(self) -> list[str]:
+        """Everything between the module and ``competency verified``, knowledge first."""
+        knowledge = [] if (self.knowledge and self.knowledge.is_passed) else [QUIZ_GAP]
+        return knowledge + self.missing()
 
 
 @dataclass
@@ -165,7 +124,12 @@ class TraineeRecord:
 
     @property
     def verified(self) -> set[str]:
+        """The modules whose skill side is verified (see ``ModuleRecord.is_verified``)."""
         return {slug for slug, record in self.modules.items() if record.is_verified}
+
+    @property
+    def statuses(self) -> dict[str, ModuleStatus]:
+        return {slug: record.status for slug, record in self.modules.items()}
 
 
 def build_record(
@@ -174,14 +138,21 @@ def build_record(
     ratings: list[SignedRating],
     logs: list[PracticeLog] | None = None,
     levels: dict[tuple[str, str], int] | None = None,
+    knowledge: dict[str, AttemptSummary] | None = None,
 ) -> TraineeRecord:
-    """The trainee's record from already-loaded ratings and logs (no queries but the MLAs)."""
+    """The trainee's record from already-loaded ratings, logs and attempt summaries (no
+    queries but the MLAs when ``levels`` is not given)."""
     levels = minimum_levels(trainee.program_id) if levels is None else levels
     latest, unobserved = latest_ratings(ratings)
     selves = latest_self_ratings(logs or [])
     modules: dict[str, ModuleRecord] = {}
     for module in visible_modules(trainee):
-        record = ModuleRecord(module)
+        record = ModuleRecord(
+            module,
+            knowledge=(knowledge or {}).get(module.slug, AttemptSummary())
+            if knowledge is not None
+            else None,
+        )
         for competency in module.meta.competencies:
             key = (module.slug, competency.id)
             record.competencies.append(
@@ -198,15 +169,15 @@ def build_record(
     return TraineeRecord(modules)
 
 
-def trainee_record(trainee: User) -> TraineeRecord:
-    """Status, both perspectives and what is missing, per module (three queries)."""
-    return build_record(
-        trainee, ratings=trainee_ratings(trainee.id), logs=trainee_logs(trainee.id)
-    )
-
-
-def verified_modules(trainee: User) -> set[str]:
-    """The slugs of the modules whose competencies are verified for ``trainee`` (two queries)."""
-    if trainee.program_id is None:
-        return set()
-    return build_record(trainee, ratings=trainee_ratings(trainee.id), logs=[]).verified
+def module_statuses(
+    trainee: User, summaries: dict[str, AttemptSummary], verified: set[str]
+) -> dict[str, ModuleStatus]:
+    """The status of each visible module, from the knowledge summaries and the modules whose
+    skill side is verified."""
+    return {
+        module.slug: module_status(
+            summaries.get(module.slug, AttemptSummary()),
+            skill_verified=module.slug in verified,
+        )
+        for module in visible_modules(trainee)
+    }

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template
 
-from trainer.auth.decorators import public
+from trainer.audit.checkpoints import (
+    CheckpointInvalid,
+    inspect_checkpoint,
+    parse_document,
+)
+from trainer.audit.signing import signing_key
+from trainer.core.access import public
 from trainer.core.extensions import db, limiter
 
-from . import bp
-from .checkpoints import CheckpointInvalid, inspect_checkpoint, parse_document
+from . import verify_bp
 from .forms import CheckpointForm
-from .signing import signing_key
 
 
 def _verify_limit() -> str:
     return current_app.config["VERIFY_LIMIT_PER_ADDRESS"]
 
 
-@bp.route("/verify", methods=["GET", "POST"])
+@verify_bp.route("", methods=["GET", "POST"])
 @public
 @limiter.limit(_verify_limit, methods=["POST"])
 def verify_page():
@@ -34,11 +38,11 @@ def verify_page():
     elif form.is_submitted():
         status = 422
     return render_template(
-        "audit/verify.html", key=signing_key(), form=form, findings=findings
+        "verify/verify.html", key=signing_key(), form=form, findings=findings
     ), status
 
 
-@bp.route("/verify/public-key.pem")
+@verify_bp.route("/public-key.pem")
 @public
 def public_key():
     return Response(

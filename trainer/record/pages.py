@@ -1,5 +1,6 @@
-"""What the supervisor's pages and the trainee's record show, each gathered in a fixed number
-of queries whatever the number of logs, attempts, ratings or trainees."""
+"""What the record's pages show, each gathered in a fixed number of queries whatever the
+number of logs, attempts, ratings or trainees: the trainee's record (theirs on /progress, a
+supervisor's workspace), the supervisor's list of trainees and the rating sheet of a module."""
 
 from __future__ import annotations
 
@@ -11,68 +12,48 @@ import sqlalchemy as sa
 from trainer.auth.models import User
 from trainer.content.loader import Module
 from trainer.core.extensions import db
-from trainer.learning.models import Attempt
-from trainer.learning.services import AttemptSummary, ModuleStatus, module_statuses
-from trainer.practice.models import PracticeLog
-from trainer.practice.services import superseded_by, trainee_logs
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import minimum_levels
 
-from .models import Acknowledgement, DraftRating, SignedRating, SignOff
-from .services import supervisor_drafts
-from .status import (
-    ModuleRecord,
-    TraineeRecord,
-    build_record,
-    superseding_ratings,
+from .models import (
+    Acknowledgement,
+    Attempt,
+    DraftRating,
+    PracticeLog,
+    SignedRating,
+    SignOff,
+)
+from .queries import (
+    acknowledged,
+    supervisor_drafts,
+    trainee_attempts,
+    trainee_logs,
     trainee_ratings,
-    trainee_record,
+    trainee_sign_offs,
+)
+from .records import ModuleRecord, TraineeRecord, build_record
+from .rules import (
+    AttemptSummary,
+    ModuleStatus,
+    period_current_ratings,
+    rests_on_direct_observation,
+    summarise_attempts,
+    superseding,
 )
 
 
-def trainee_attempts(
-    trainee_id: int, *, module_slug: str | None = None
-) -> list[Attempt]:
-    """The trainee's attempts, newest first, in one query."""
-    query = sa.select(Attempt).where(Attempt.trainee_id == trainee_id)
-    if module_slug is not None:
-        query = query.where(Attempt.module_slug == module_slug)
-    return list(
-        db.session.scalars(
-            query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-        )
+def trainee_record(trainee: User) -> TraineeRecord:
+    """Status, both perspectives and what is missing, per module (three queries)."""
+    return build_record(
+        trainee, ratings=trainee_ratings(trainee.id), logs=trainee_logs(trainee.id)
     )
 
 
-def summarise(attempts: list[Attempt]) -> dict[str, AttemptSummary]:
-    """Attempt summaries per module, from already-loaded attempts."""
-    grouped: dict[str, list[Attempt]] = defaultdict(list)
-    for attempt in attempts:
-        grouped[attempt.module_slug].append(attempt)
-    return {
-        slug: AttemptSummary(
-            len(items), max(a.score for a in items), any(a.is_passed for a in items)
-        )
-        for slug, items in grouped.items()
-    }
-
-
-def trainee_sign_offs(trainee_id: int) -> list[SignOff]:
-    return list(
-        db.session.scalars(
-            sa.select(SignOff)
-            .where(SignOff.trainee_id == trainee_id)
-            .order_by(SignOff.signed_at.desc(), SignOff.id.desc())
-        )
-    )
-
-
-def acknowledged(trainee_id: int) -> dict[int, Acknowledgement]:
-    """{sign-off id: acknowledgement} for the trainee's sign-offs, in one query."""
-    rows = db.session.scalars(
-        sa.select(Acknowledgement).where(Acknowledgement.trainee_id == trainee_id)
-    )
-    return {row.sign_off_id: row for row in rows}
+def verified_modules(trainee: User) -> set[str]:
+    """The slugs of the modules whose skill side is verified for ``trainee`` (two queries)."""
+    if trainee.program_id is None:
+        return set()
+    return build_record(trainee, ratings=trainee_ratings(trainee.id), logs=[]).verified
 
 
 @dataclass
@@ -120,21 +101,28 @@ def trainee_view(trainee: User) -> TraineeView:
     attempts = trainee_attempts(trainee.id)
     logs = trainee_logs(trainee.id)
     ratings = trainee_ratings(trainee.id)
-    record = build_record(trainee, ratings=ratings, logs=logs)
-    summaries = summarise(attempts)
+    summaries = summarise_attempts(attempts)
+    record = build_record(trainee, ratings=ratings, logs=logs, knowledge=summaries)
     return TraineeView(
         trainee=trainee,
         record=record,
-        statuses=module_statuses(trainee, summaries, record.verified),
+        statuses=record.statuses,
         summaries=summaries,
         attempts=attempts,
         logs=logs,
         ratings=ratings,
         sign_offs=trainee_sign_offs(trainee.id),
         acknowledgements=acknowledged(trainee.id),
-        log_superseded_by=superseded_by(logs),
-        rating_superseded_by=superseding_ratings(ratings),
+        log_superseded_by=superseding(logs),
+        rating_superseded_by=superseding(ratings),
     )
+
+
+def _counts(column, key, *conditions) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(key, sa.func.count(column)).where(*conditions).group_by(key)
+    )
+    return dict(rows.all())
 
 
 @dataclass
@@ -146,13 +134,6 @@ class TraineeSummary:
     knowledge: int = 0
     modules: int = 0
     unacknowledged: int = 0
-
-
-def _counts(column, key, *conditions) -> dict[int, int]:
-    rows = db.session.execute(
-        sa.select(key, sa.func.count(column)).where(*conditions).group_by(key)
-    )
-    return dict(rows.all())
 
 
 def trainee_summaries(supervisor: User, trainees: list[User]) -> list[TraineeSummary]:
@@ -193,22 +174,26 @@ def trainee_summaries(supervisor: User, trainees: list[User]) -> list[TraineeSum
     by_trainee: dict[int, list[SignedRating]] = defaultdict(list)
     for rating in ratings:
         by_trainee[rating.trainee_id].append(rating)
-    passed_by: dict[int, set[str]] = defaultdict(set)
+    passed_by: dict[int, dict[str, AttemptSummary]] = defaultdict(dict)
     for trainee_id, slug in passed:
-        passed_by[trainee_id].add(slug)
+        passed_by[trainee_id][slug] = AttemptSummary(attempts=1, is_passed=True)
     summaries = []
     for trainee in trainees:
         record = build_record(
-            trainee, ratings=by_trainee[trainee.id], logs=[], levels=levels
+            trainee,
+            ratings=by_trainee[trainee.id],
+            logs=[],
+            levels=levels,
+            knowledge=passed_by[trainee.id],
         )
-        knowledge = passed_by[trainee.id] & set(record.modules)
+        statuses = record.statuses.values()
         summaries.append(
             TraineeSummary(
                 trainee=trainee,
                 logs=logs.get(trainee.id, 0),
                 drafts=drafts.get(trainee.id, 0),
-                verified=len(record.verified & knowledge),
-                knowledge=len(knowledge),
+                verified=sum(s is ModuleStatus.COMPETENCY_VERIFIED for s in statuses),
+                knowledge=sum(s.step >= 2 for s in statuses),
                 modules=len(record.modules),
                 unacknowledged=pending_by.get(trainee.id, 0),
             )
@@ -233,15 +218,11 @@ class Workspace:
 
     @property
     def drafts_rest_on_direct_observation(self) -> bool:
-        period_ratings = [
-            r
-            for r in self.view.ratings
-            if self.period is not None
-            and r.period_id == self.period.id
-            and r.id not in self.view.rating_superseded_by
-        ]
-        return any(d.is_direct for d in self.period_drafts) or any(
-            r.is_direct for r in period_ratings
+        if self.period is None:
+            return rests_on_direct_observation(drafts=self.period_drafts)
+        return rests_on_direct_observation(
+            period_current_ratings(self.view.ratings, self.period.id),
+            self.period_drafts,
         )
 
 
@@ -286,14 +267,11 @@ def module_sheet(
     logs = trainee_logs(trainee.id, module_slug=module.slug)
     attempts = trainee_attempts(trainee.id, module_slug=module.slug)
     ratings = trainee_ratings(trainee.id)
-    newer = superseding_ratings(ratings)
     period_id = period.id if period is not None else None
     signed = {
         r.competency_id: r
-        for r in ratings
-        if r.period_id == period_id
-        and r.module_slug == module.slug
-        and r.id not in newer
+        for r in period_current_ratings(ratings, period_id)
+        if r.module_slug == module.slug
     }
     drafts = db.session.scalars(
         sa.select(DraftRating).where(
@@ -311,7 +289,7 @@ def module_sheet(
         attempts=attempts,
         signed=signed,
         drafts={draft.competency_id: draft for draft in drafts},
-        replaced_logs=superseded_by(logs),
+        replaced_logs=superseding(logs),
     )
 
 

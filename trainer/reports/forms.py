@@ -8,8 +8,8 @@ from flask_wtf.file import FileField, FileSize
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
-from .checkpoints import MAX_DOCUMENT_BYTES
-from .services import EventFilters
+from trainer.audit.checkpoints import MAX_DOCUMENT_BYTES
+from trainer.audit.services import EventFilters
 
 
 def _strip_lower(value: str | None) -> str | None:
