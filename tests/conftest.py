@@ -3,6 +3,7 @@ named personas (trainee, supervisor, director, reviewer, admin, outsider)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import timedelta
 
@@ -114,6 +115,14 @@ def db_session(app):
     """Each test runs inside a transaction that is rolled back: commits in views only end a
     savepoint. Flask-SQLAlchemy 3 ignores a session bind (pallets-eco/flask-sqlalchemy#1167),
     so the scoped session is replaced for the test."""
+    with rolled_back_session(app) as session:
+        yield session
+
+
+@contextlib.contextmanager
+def rolled_back_session(app):
+    """The body of ``db_session``: a session whose commits end savepoints of one transaction
+    that is rolled back at the end."""
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()

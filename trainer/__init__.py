@@ -90,11 +90,12 @@ def _development_secret(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from .core import database
+    from .core import database, unit_of_work
     from .core.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
+    unit_of_work.init_app(app)
     migrate.init_app(
         app,
         db,

@@ -6,7 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from trainer.core.access import public
-from trainer.core.extensions import db, limiter
+from trainer.core.extensions import limiter
+from trainer.core.unit_of_work import keep_despite_error
 
 from . import bp
 from .decorators import login_required
@@ -55,12 +56,12 @@ def login():
         user = authenticate(
             form.email.data, form.password.data, address=request.remote_addr
         )
-        db.session.commit()
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.name}.", "success")
             return redirect(safe_next(request.args.get("next")) or home_url_for(user))
         form.password.errors.append("The e-mail address or password is not right.")
+        keep_despite_error()  # the failed sign-in stays on record
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
@@ -72,7 +73,6 @@ def logout():
     if not form.validate_on_submit():
         return redirect(url_for("learning.catalogue"))
     record_logout(current_user)
-    db.session.commit()
     logout_user()
     flash("You are signed out.", "success")
     return redirect(url_for("auth.login"))

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
@@ -17,6 +16,7 @@ from trainer.content.schema import KIND_LABELS, LEVEL_LABELS, Kind, Level
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
+from trainer.core.unit_of_work import create_once
 from trainer.program.catalogue import curriculum, framework_of, visible_modules
 from trainer.record.models import Attempt, ContentVersion
 
@@ -160,25 +160,13 @@ def module_of_attempt(attempt: Attempt) -> Module:
     )
 
 
-def submit_attempt(
-    trainee: User, module: Module, progress: Progress
-) -> tuple[Attempt, bool]:
-    """Record the attempt; returns (attempt, created). A resubmitted form returns the
-    attempt it already recorded instead of a second one."""
-    if not is_complete(module, progress):
-        raise QuizIncomplete("Answer every item before you submit.")
-    # Appends to the audit chain are serialised; taking that lock first also makes the
-    # "already recorded?" check and the insert below atomic for concurrent submits.
-    lock_chain()
-    existing = get_attempt(trainee, module.slug, progress.number)
-    if existing is not None:
-        return existing, False
+def _new_attempt(trainee: User, module: Module, progress: Progress) -> Attempt:
     expected = next_attempt_number(trainee, module.slug)
     if progress.number != expected:
         raise AttemptOutOfOrder("This quiz page is out of date. Start the quiz again.")
     result = score_attempt(module.quiz, progress.answers)
     version = store_content_version(module)
-    attempt = Attempt(
+    return Attempt(
         trainee_id=trainee.id,
         program_id=trainee.program_id,
         module_slug=module.slug,
@@ -193,15 +181,24 @@ def submit_attempt(
         started_at=progress.started_at,
         submitted_at=utcnow(),
     )
-    db.session.add(attempt)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        existing = get_attempt(trainee, module.slug, progress.number)
-        if existing is None:
-            raise
-        return existing, False
+
+
+def submit_attempt(
+    trainee: User, module: Module, progress: Progress
+) -> tuple[Attempt, bool]:
+    """Record the attempt; returns (attempt, created). A resubmitted form returns the
+    attempt it already recorded instead of a second one."""
+    if not is_complete(module, progress):
+        raise QuizIncomplete("Answer every item before you submit.")
+    # Appends to the audit chain are serialised; taking that lock first also makes the
+    # "already recorded?" check and the insert below atomic for concurrent submits.
+    lock_chain()
+    attempt, created = create_once(
+        lambda: _new_attempt(trainee, module, progress),
+        lambda: get_attempt(trainee, module.slug, progress.number),
+    )
+    if not created:
+        return attempt, False
     record(
         "attempt.submitted",
         actor=trainee,

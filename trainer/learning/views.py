@@ -8,7 +8,7 @@ from trainer.auth.home import home_url_for
 from trainer.auth.permissions import Permission
 from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
-from trainer.core.extensions import db
+from trainer.core.unit_of_work import discard_changes
 from trainer.program.catalogue import visible_module
 from trainer.record.pages import progress_record, verified_modules
 from trainer.record.queries import attempt_summaries
@@ -152,11 +152,10 @@ def submit_quiz(slug: str):
             form.state.data, _secret(), module, trainee_id=current_user.id
         )
         attempt, created = submit_attempt(current_user, module, progress)
-    except (quizflow.ProgressInvalid, TrainerError) as error:
-        db.session.rollback()
+    except TrainerError as error:
+        discard_changes()
         flash(str(error), "warning")
         return redirect(url_for("learning.take_quiz", slug=slug))
-    db.session.commit()
     if created:
         flash(f"Attempt {attempt.number} recorded: {attempt.score:g}%.", "success")
     else:

@@ -8,7 +8,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission, has_permission
-from trainer.core.extensions import db
 
 from . import bp
 from .forms import MarkSeenForm
@@ -52,7 +51,6 @@ def mark_seen():
     if not form.validate_on_submit():
         abort(400)
     count = mark_all_seen(current_user)
-    db.session.commit()
     flash(
         f"{count} notification{'s' if count != 1 else ''} marked as seen."
         if count

@@ -8,12 +8,12 @@ import logging
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
+from trainer.core.unit_of_work import create_once
 from trainer.practice.models import FEEDBACK_SCALES, Feedback, FeedbackSubject
 from trainer.privacy.check import check_deidentified
 from trainer.record.models import Attempt, SignedRating, SignOff
@@ -48,16 +48,7 @@ def feedback_on_sign_off(sign_off_id: int) -> Feedback | None:
     )
 
 
-def _store(trainee: User, feedback: Feedback, existing) -> tuple[Feedback, bool]:
-    db.session.add(feedback)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        found = existing()
-        if found is None:
-            raise
-        return found, False
+def _recorded(trainee: User, feedback: Feedback) -> Feedback:
     record(
         "feedback.given",
         actor=trainee,
@@ -73,7 +64,7 @@ def _store(trainee: User, feedback: Feedback, existing) -> tuple[Feedback, bool]
     logger.info(
         "Feedback %s given by %s on %s", feedback.id, trainee.id, feedback.subject.value
     )
-    return feedback, True
+    return feedback
 
 
 def _give(
@@ -83,13 +74,13 @@ def _give(
     scores = _check_scores(scores)
     check_deidentified(comment=comment)
     lock_chain()
-    existing = find_existing()
-    if existing is not None:
-        return existing, False
-    feedback = Feedback(
-        trainee_id=trainee.id, comment=(comment or "").strip(), **fields, **scores
+    feedback, created = create_once(
+        lambda: Feedback(
+            trainee_id=trainee.id, comment=(comment or "").strip(), **fields, **scores
+        ),
+        find_existing,
     )
-    return _store(trainee, feedback, find_existing)
+    return (_recorded(trainee, feedback), True) if created else (feedback, False)
 
 
 def give_attempt_feedback(

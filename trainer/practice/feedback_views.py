@@ -52,10 +52,8 @@ def _feedback_page(subject: str, existing, give, *, title: str, back: str):
     try:
         _feedback, created = give(form.scores(), form.comment.data or "")
     except TrainerError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return _render(form, None, title, back, subject), error.status_code
-    db.session.commit()
     if created:
         flash("Thank you: your feedback is recorded.", "success")
     else:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
@@ -17,6 +16,7 @@ from trainer.content.loader import Module
 from trainer.content.schema import Competency
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
+from trainer.core.unit_of_work import create_once
 from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.privacy.check import check_deidentified
@@ -72,19 +72,6 @@ def _find_by_token(trainee: User, token: str) -> PracticeLog | None:
     )
 
 
-def _insert(log: PracticeLog, trainee: User, token: str) -> PracticeLog | None:
-    """Insert the log; None if a concurrent submit of the same token won the race."""
-    db.session.add(log)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        if _find_by_token(trainee, token) is None:
-            raise
-        return None
-    return log
-
-
 def _new_log(
     trainee: User, module: Module, competency: Competency, data: LogInput, token: str
 ) -> PracticeLog:
@@ -132,12 +119,12 @@ def submit_log(
 ) -> tuple[PracticeLog, bool]:
     """Record a practice log; returns (log, created). The same form submitted twice records once."""
     lock_chain()
-    existing = _find_by_token(trainee, token)
-    if existing is not None:
-        return existing, False
-    log = _insert(_new_log(trainee, module, competency, data, token), trainee, token)
-    if log is None:
-        return _find_by_token(trainee, token), False
+    log, created = create_once(
+        lambda: _new_log(trainee, module, competency, data, token),
+        lambda: _find_by_token(trainee, token),
+    )
+    if not created:
+        return log, False
     record(
         "practice.logged",
         actor=trainee,
@@ -167,16 +154,9 @@ def superseding_log(original: PracticeLog) -> PracticeLog | None:
     )
 
 
-def correct_log(
+def _correction(
     trainee: User, original: PracticeLog, data: LogInput, *, reason: str, token: str
-) -> tuple[PracticeLog, bool]:
-    """Record a new log that supersedes ``original``, with a reason; returns (log, created)."""
-    if original.trainee_id != trainee.id:
-        raise UnknownCompetency("There is no such practice log.")
-    lock_chain()
-    existing = _find_by_token(trainee, token)
-    if existing is not None:
-        return existing, False
+) -> PracticeLog:
     if superseding_log(original) is not None:
         raise AlreadyCorrected(
             "This log has already been corrected; correct its latest version instead."
@@ -191,16 +171,32 @@ def correct_log(
     log = _new_log(trainee, module, competency, data, token)
     log.supersedes_id = original.id
     log.correction_reason = reason
-    inserted = _insert(log, trainee, token)
-    if inserted is None:
-        return _find_by_token(trainee, token), False
+    return log
+
+
+def correct_log(
+    trainee: User, original: PracticeLog, data: LogInput, *, reason: str, token: str
+) -> tuple[PracticeLog, bool]:
+    """Record a new log that supersedes ``original``, with a reason; returns (log, created)."""
+    if original.trainee_id != trainee.id:
+        raise UnknownCompetency("There is no such practice log.")
+    lock_chain()
+    log, created = create_once(
+        lambda: _correction(trainee, original, data, reason=reason, token=token),
+        lambda: _find_by_token(trainee, token),
+    )
+    if not created:
+        return log, False
+    module, competency = resolve_competency(
+        trainee, competency_key(log.module_slug, log.competency_id)
+    )
     record(
         "practice.corrected",
         actor=trainee,
         subject=f"practice-log:{log.id}",
         payload={
             "supersedes": original.id,
-            "reason": reason,
+            "reason": log.correction_reason,
             "self_rating": log.self_rating,
         },
     )

@@ -91,10 +91,8 @@ def index():
             current_user, module, competency, _log_input(form), token=form.token.data
         )
     except TrainerError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return _render_index(form, chosen, error.status_code)
-    db.session.commit()
     if created:
         flash(
             "Practice log recorded. It cannot be edited; correct it with a new log if needed.",
@@ -185,12 +183,10 @@ def correct(log_id: int):
             token=form.token.data,
         )
     except TrainerError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return render_template(
             "practice/correct.html", form=form, original=original, chosen=chosen
         ), error.status_code
-    db.session.commit()
     flash(
         "Correction recorded; the original log stays in your record, marked as superseded."
         if created

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.core.extensions import db
+from trainer.core.unit_of_work import create_once
 from trainer.privacy.check import check_deidentified
 from trainer.record.models import Acknowledgement, SignOff
 
@@ -34,21 +34,14 @@ def acknowledge(
     response = (response or "").strip()
     check_deidentified(response=response)
     lock_chain()
-    existing = acknowledgement_of(sign_off.id)
-    if existing is not None:
-        return existing, False
-    acknowledgement = Acknowledgement(
-        sign_off_id=sign_off.id, trainee_id=trainee.id, response=response
+    acknowledgement, created = create_once(
+        lambda: Acknowledgement(
+            sign_off_id=sign_off.id, trainee_id=trainee.id, response=response
+        ),
+        lambda: acknowledgement_of(sign_off.id),
     )
-    db.session.add(acknowledgement)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        found = acknowledgement_of(sign_off.id)
-        if found is None:
-            raise
-        return found, False
+    if not created:
+        return acknowledgement, False
     record(
         "supervision.acknowledged",
         actor=trainee,

@@ -29,10 +29,8 @@ from .signing import (
     DIRECT_OBSERVATION_MESSAGE,
     DirectObservationRequired,
     authenticate_signer,
-    find_by_token,
-    new_sign_off,
     notify_trainee,
-    store_sign_off,
+    sign_once,
 )
 
 logger = logging.getLogger(__name__)
@@ -46,6 +44,48 @@ def correction_of(rating: SignedRating) -> SignedRating | None:
     return db.session.scalar(
         sa.select(SignedRating).where(SignedRating.supersedes_id == rating.id)
     )
+
+
+def _correction(
+    signer: User,
+    trainee: User,
+    original: SignedRating,
+    data: RatingInput,
+    *,
+    reason: str,
+) -> SignedRating:
+    """The new rating that supersedes ``original``, refused when it is already corrected or the
+    period would no longer rest on direct observation."""
+    if correction_of(original) is not None:
+        raise AlreadyCorrected(
+            "This rating has already been corrected; correct its latest version instead."
+        )
+    module = visible_module(trainee, original.module_slug)
+    correction = SignedRating(
+        program_id=original.program_id,
+        supervisor_id=signer.id,
+        trainee_id=trainee.id,
+        period_id=original.period_id,
+        module_slug=original.module_slug,
+        competency_id=original.competency_id,
+        level=data.level,
+        comment=(data.comment or "").strip(),
+        observation=data.observation,
+        observed_on=data.observed_on,
+        evidence_log_ids=sorted(set(data.evidence_log_ids)),
+        evidence_attempt_ids=sorted(set(data.evidence_attempt_ids)),
+        content_version=module.version
+        if module is not None
+        else original.content_version,
+        supersedes_id=original.id,
+        correction_reason=reason,
+    )
+    others = [
+        r for r in period_ratings(trainee.id, original.period_id) if r.id != original.id
+    ]
+    if not rests_on_direct_observation([correction, *others]):
+        raise DirectObservationRequired(DIRECT_OBSERVATION_MESSAGE)
+    return correction
 
 
 def correct_rating(
@@ -72,44 +112,17 @@ def correct_rating(
     period = original.sign_off.period
     authenticate_signer(signer, password, trainee=trainee, period=period)
     lock_chain()
-    existing = find_by_token(signer, token)
-    if existing is not None:
-        return existing, False
-    if correction_of(original) is not None:
-        raise AlreadyCorrected(
-            "This rating has already been corrected; correct its latest version instead."
-        )
-    module = visible_module(trainee, original.module_slug)
-    correction = SignedRating(
-        program_id=original.program_id,
-        supervisor_id=signer.id,
-        trainee_id=trainee.id,
-        period_id=original.period_id,
-        module_slug=original.module_slug,
-        competency_id=original.competency_id,
-        level=data.level,
-        comment=(data.comment or "").strip(),
-        observation=data.observation,
-        observed_on=data.observed_on,
-        evidence_log_ids=sorted(set(data.evidence_log_ids)),
-        evidence_attempt_ids=sorted(set(data.evidence_attempt_ids)),
-        content_version=module.version
-        if module is not None
-        else original.content_version,
-        supersedes_id=original.id,
-        correction_reason=reason,
-    )
-    others = [r for r in period_ratings(trainee.id, period.id) if r.id != original.id]
-    if not rests_on_direct_observation([correction, *others]):
-        raise DirectObservationRequired(DIRECT_OBSERVATION_MESSAGE)
-    sign_off = store_sign_off(
-        new_sign_off(signer, trainee, period, token, correction=True),
-        [correction],
+    sign_off, signed, created = sign_once(
         signer,
+        trainee,
+        period,
         token,
+        lambda: [_correction(signer, trainee, original, data, reason=reason)],
+        correction=True,
     )
-    if sign_off is None:
-        return find_by_token(signer, token), False
+    if not created:
+        return sign_off, False
+    [correction] = signed
     record(
         "supervision.rating_corrected",
         actor=signer,

@@ -13,6 +13,7 @@ from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
+from trainer.core.unit_of_work import keep_despite_error
 from trainer.learning import quizflow
 from trainer.learning.services import module_of_attempt
 from trainer.practice.feedback import feedback_on_sign_off, supervisor_feedback
@@ -85,10 +86,8 @@ def acknowledge_sign_off(sign_off_id: int):
             current_user, sign_off, form.response.data or ""
         )
     except TrainerError as error:
-        db.session.rollback()
         form.response.errors = [str(error)]
         return _render_sign_off(sign_off, form, error.status_code)
-    db.session.commit()
     if created:
         flash("Acknowledged. Your response stays with the record.", "success")
     else:
@@ -179,15 +178,13 @@ def correct(rating_id: int):
             today=program_today(current_user),
         )
     except WrongPassword as error:
-        db.session.commit()  # the failed signature stays on record
+        keep_despite_error()  # the failed signature stays on record
         g.signature_failed = True
         form.password.errors.append(str(error))
         return _render_correction(original, trainee, form, error.status_code)
     except TrainerError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return _render_correction(original, trainee, form, error.status_code)
-    db.session.commit()
     flash(
         "Correction signed; the earlier rating stays in the record, marked as superseded."
         if created

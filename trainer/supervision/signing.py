@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 
 import rfc8785
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.auth.services import check_password
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
+from trainer.core.unit_of_work import create_once
 from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.program.catalogue import visible_module
@@ -109,24 +110,33 @@ def new_sign_off(
     )
 
 
-def store_sign_off(
-    sign_off: SignOff, ratings: list[SignedRating], signer: User, token: str
-) -> SignOff | None:
-    """Insert the sign-off and its ratings; None when a concurrent submit of the token won."""
-    sign_off.ratings_digest = digest(ratings)
-    db.session.add(sign_off)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-            for rating in ratings:
-                rating.sign_off_id = sign_off.id
-                db.session.add(rating)
-            db.session.flush()
-    except IntegrityError:
-        if find_by_token(signer, token) is None:
-            raise
-        return None
-    return sign_off
+def sign_once(
+    signer: User,
+    trainee: User,
+    period: EvaluationPeriod,
+    token: str,
+    ratings: Callable[[], list[SignedRating]],
+    *,
+    correction: bool,
+) -> tuple[SignOff, list[SignedRating], bool]:
+    """Sign the ratings ``ratings`` builds under a new sign-off, once per form token; returns
+    (sign-off, its new ratings, created). A resubmitted or concurrent form with the same token
+    gets the sign-off already recorded, and ``ratings`` is not called."""
+    signed: list[SignedRating] = []
+
+    def build() -> SignOff:
+        signed.extend(ratings())
+        sign_off = new_sign_off(signer, trainee, period, token, correction=correction)
+        sign_off.ratings_digest = digest(signed)
+        return sign_off
+
+    sign_off, created = create_once(build, lambda: find_by_token(signer, token))
+    if created:
+        for rating in signed:
+            rating.sign_off_id = sign_off.id
+            db.session.add(rating)
+        db.session.flush()
+    return sign_off, signed, created
 
 
 def _signed_copy(draft: DraftRating) -> SignedRating:
@@ -174,22 +184,11 @@ def _content_order(trainee: User, draft: DraftRating) -> tuple:
     return (0, module.meta.order, module.slug, position)
 
 
-def sign_period(
-    signer: User, trainee: User, period: EvaluationPeriod, *, password: str, token: str
-) -> tuple[SignOff, bool]:
-    """Sign the supervisor's drafts of ``period`` for ``trainee``; returns (sign-off, created).
-
-    Refused with the drafts kept: a wrong password (WrongPassword, recorded in the audit log),
-    no drafts, or a period whose ratings would not rest on any direct observation.
-    """
-    require_assigned(signer, trainee.id)
-    if period.program_id != trainee.program_id:
-        raise NotAssigned("There is no such evaluation period in this program.")
-    authenticate_signer(signer, password, trainee=trainee, period=period)
-    lock_chain()
-    existing = find_by_token(signer, token)
-    if existing is not None:
-        return existing, False
+def drafts_to_sign(
+    signer: User, trainee: User, period: EvaluationPeriod
+) -> list[DraftRating]:
+    """The signer's drafts of the period in content order, refused when there are none, when
+    one is already signed, or when the period would not rest on direct observation."""
     drafts = list(
         db.session.scalars(
             sa.select(DraftRating)
@@ -214,15 +213,33 @@ def sign_period(
             )
     if not rests_on_direct_observation(already, drafts):
         raise DirectObservationRequired(DIRECT_OBSERVATION_MESSAGE)
-    ratings = [_signed_copy(draft) for draft in drafts]
-    sign_off = store_sign_off(
-        new_sign_off(signer, trainee, period, token, correction=False),
-        ratings,
-        signer,
-        token,
+    return drafts
+
+
+def sign_period(
+    signer: User, trainee: User, period: EvaluationPeriod, *, password: str, token: str
+) -> tuple[SignOff, bool]:
+    """Sign the supervisor's drafts of ``period`` for ``trainee``; returns (sign-off, created).
+
+    Refused with the drafts kept: a wrong password (WrongPassword, recorded in the audit log),
+    no drafts, or a period whose ratings would not rest on any direct observation.
+    """
+    require_assigned(signer, trainee.id)
+    if period.program_id != trainee.program_id:
+        raise NotAssigned("There is no such evaluation period in this program.")
+    authenticate_signer(signer, password, trainee=trainee, period=period)
+    lock_chain()
+    drafts: list[DraftRating] = []
+
+    def ratings() -> list[SignedRating]:
+        drafts.extend(drafts_to_sign(signer, trainee, period))
+        return [_signed_copy(draft) for draft in drafts]
+
+    sign_off, ratings_signed, created = sign_once(
+        signer, trainee, period, token, ratings, correction=False
     )
-    if sign_off is None:
-        return find_by_token(signer, token), False
+    if not created:
+        return sign_off, False
     for draft in drafts:
         db.session.delete(draft)
     db.session.flush()
@@ -234,12 +251,12 @@ def sign_period(
             "trainee_id": trainee.id,
             "period_id": period.id,
             "meaning": sign_off.meaning,
-            "ratings": [rating.id for rating in ratings],
+            "ratings": [rating.id for rating in ratings_signed],
             "digest": sign_off.ratings_digest,
         },
     )
-    notify_trainee(sign_off, len(ratings), period)
-    logger.info("Ratings %s signed by %s", [r.id for r in ratings], signer.id)
+    notify_trainee(sign_off, len(ratings_signed), period)
+    logger.info("Ratings %s signed by %s", [r.id for r in ratings_signed], signer.id)
     return sign_off, True
 
 

@@ -18,8 +18,9 @@ from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.errors import TrainerError
-from trainer.core.extensions import db, limiter
+from trainer.core.extensions import limiter
 from trainer.core.tokens import new_submission_token
+from trainer.core.unit_of_work import keep_despite_error
 from trainer.program.catalogue import visible_module
 from trainer.program.services import (
     assigned_trainee,
@@ -254,7 +255,6 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
             today=program_today(current_user),
         )
     except TrainerError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return render_module(
             trainee,
@@ -264,7 +264,6 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
             bound={competency.id: form},
             status=error.status_code,
         )
-    db.session.commit()
     flash(f"Draft saved: {competency.statement}", "success")
     return redirect(
         url_for(
@@ -293,7 +292,6 @@ def discard_draft_rating(draft_id: int):
         period=draft.period_id,
     )
     discard_draft(current_user, draft)
-    db.session.commit()
     flash("Draft discarded.", "success")
     return redirect(target)
 
@@ -322,15 +320,13 @@ def sign(trainee_id: int):
             token=form.token.data,
         )
     except WrongPassword as error:
-        db.session.commit()  # the failed signature stays on record
+        keep_despite_error()  # the failed signature stays on record
         g.signature_failed = True
         form.password.errors.append(str(error))
         return render_workspace(trainee, periods, period, form, error.status_code)
     except TrainerError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return render_workspace(trainee, periods, period, form, error.status_code)
-    db.session.commit()
     if created:
         flash(
             f"Signed: the ratings for {period.name} are now part of {trainee.name}'s record.",
