@@ -17,11 +17,11 @@ from trainer.practice.services import (
     UnknownCompetency,
     correct_log,
     log_chain,
-    log_for,
     resolve_competency,
     submit_log,
 )
 from trainer.privacy.check import IdentifierFound
+from trainer.record import access
 from trainer.record.models import PracticeLog
 from trainer.record.queries import trainee_logs
 from trainer.record.rules import latest_self_ratings
@@ -216,15 +216,15 @@ class TestWhoReadsALog:
         module,
     ):
         log = log_practice(trainee, module)
-        assert log_for(trainee, log.id) is log
-        assert log_for(supervisor, log.id) is log
-        assert log_for(other_trainee, log.id) is None
-        assert log_for(other_supervisor, log.id) is None
-        assert log_for(director, log.id) is None
+        assert access.get(PracticeLog, log.id, trainee) is log
+        assert access.get(PracticeLog, log.id, supervisor) is log
+        assert access.get(PracticeLog, log.id, other_trainee) is None
+        assert access.get(PracticeLog, log.id, other_supervisor) is None
+        assert access.get(PracticeLog, log.id, director) is None
 
     def test_no_one_reads_across_programs(self, outsider, module, trainee):
         log = log_practice(trainee, module)
-        assert log_for(outsider, log.id) is None
+        assert access.get(PracticeLog, log.id, outsider) is None
 
 
 class TestImmutability:

@@ -23,16 +23,20 @@ from trainer.program.services import (
     program_today,
     set_minimum_level,
 )
-from trainer.record.access import sign_off_for
-from trainer.record.models import DraftRating, Observation
+from trainer.record import access
+from trainer.record.access import Action
+from trainer.record.models import (
+    Attempt,
+    DraftRating,
+    Observation,
+    SignedRating,
+    SignOff,
+)
 from trainer.supervision.services import (
     NotAssigned,
     RatingIncomplete,
-    attempt_for_supervisor,
     default_period,
     discard_draft,
-    draft_for_supervisor,
-    rating_for_supervisor,
     save_draft,
 )
 from trainer.supervision.signing import sign_off_ratings
@@ -246,31 +250,32 @@ class TestDrafts:
 class TestLoaders:
     def test_each_loader_returns_only_what_the_user_may_see(self, world, make_user):
         w = world
-        assert sign_off_for(w.trainee, w.sign_off.id) is w.sign_off
-        assert sign_off_for(w.supervisor, w.sign_off.id) is w.sign_off
-        assert sign_off_for(w.trainee, w.other_sign_off.id) is None
-        assert sign_off_for(w.supervisor, w.other_sign_off.id) is None
-        assert sign_off_for(w.director, w.sign_off.id) is None
-        assert rating_for_supervisor(w.supervisor, w.rating.id) is w.rating
-        assert rating_for_supervisor(w.supervisor, w.other_rating.id) is None
-        assert draft_for_supervisor(w.supervisor, w.draft.id) is w.draft
-        assert draft_for_supervisor(w.supervisor, w.other_draft.id) is None
+        assert access.get(SignOff, w.sign_off.id, w.trainee) is w.sign_off
+        assert access.get(SignOff, w.sign_off.id, w.supervisor) is w.sign_off
+        assert access.get(SignOff, w.other_sign_off.id, w.trainee) is None
+        assert access.get(SignOff, w.other_sign_off.id, w.supervisor) is None
+        assert access.get(SignOff, w.sign_off.id, w.director) is None
         assert (
-            attempt_for_supervisor(w.supervisor, w.trainee, w.attempt.id) is w.attempt
+            access.get(SignedRating, w.rating.id, w.supervisor, Action.CORRECT)
+            is w.rating
         )
         assert (
-            attempt_for_supervisor(w.supervisor, w.trainee, w.other_attempt.id) is None
-        )
-        assert (
-            attempt_for_supervisor(w.supervisor, w.other_trainee, w.other_attempt.id)
+            access.get(SignedRating, w.other_rating.id, w.supervisor, Action.CORRECT)
             is None
         )
+        assert access.get(DraftRating, w.draft.id, w.supervisor, Action.RATE) is w.draft
+        assert (
+            access.get(DraftRating, w.other_draft.id, w.supervisor, Action.RATE) is None
+        )
+        assert access.get(Attempt, w.attempt.id, w.supervisor) is w.attempt
+        assert access.get(Attempt, w.other_attempt.id, w.supervisor) is None
+        assert access.get(Attempt, w.other_attempt.id, w.supervisor) is None
 
     def test_a_co_supervisor_sees_the_record_but_not_the_others_drafts(
         self, world, make_user
     ):
         co = make_user("supervisor")
         assign_supervisor(co, world.trainee)
-        assert sign_off_for(co, world.sign_off.id) is world.sign_off
-        assert draft_for_supervisor(co, world.draft.id) is None
+        assert access.get(SignOff, world.sign_off.id, co) is world.sign_off
+        assert access.get(DraftRating, world.draft.id, co, Action.RATE) is None
         assert sign_off_ratings(world.sign_off)[0].supervisor_id == world.supervisor.id

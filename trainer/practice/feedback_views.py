@@ -3,18 +3,16 @@ program's aggregates per module."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.core.errors import TrainerError
-from trainer.core.extensions import db
 from trainer.practice.models import FEEDBACK_SCALES
 from trainer.program.catalogue import curriculum
-from trainer.record.access import sign_off_for
-from trainer.record.models import Attempt
+from trainer.record.access import Action, get_or_404
+from trainer.record.models import Attempt, SignOff
 
 from . import bp
 from .feedback import (
@@ -26,17 +24,6 @@ from .feedback import (
     module_aggregates,
 )
 from .forms import FeedbackForm
-
-
-def _own_attempt_or_404(attempt_id: int) -> Attempt:
-    attempt = db.session.scalar(
-        sa.select(Attempt).where(
-            Attempt.id == attempt_id, Attempt.trainee_id == current_user.id
-        )
-    )
-    if attempt is None:
-        abort(404)
-    return attempt
 
 
 def _feedback_page(subject: str, existing, give, *, title: str, back: str):
@@ -76,7 +63,7 @@ def _render(form, existing, title, back, subject):
 @bp.route("/feedback/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @require(Permission.PRACTICE_FEEDBACK_GIVE)
 def attempt_feedback(attempt_id: int):
-    attempt = _own_attempt_or_404(attempt_id)
+    attempt = get_or_404(Attempt, attempt_id, Action.GIVE_FEEDBACK)
     module = curriculum().get(attempt.module_slug)
     title = (
         f"Attempt {attempt.number}: {module.title if module else attempt.module_slug}"
@@ -97,9 +84,7 @@ def attempt_feedback(attempt_id: int):
 @bp.route("/feedback/sign-offs/<int:sign_off_id>", methods=["GET", "POST"])
 @require(Permission.PRACTICE_FEEDBACK_GIVE)
 def sign_off_feedback(sign_off_id: int):
-    sign_off = sign_off_for(current_user, sign_off_id)
-    if sign_off is None:
-        abort(404)
+    sign_off = get_or_404(SignOff, sign_off_id, Action.GIVE_FEEDBACK)
     title = f"Supervision with {sign_off.signer_name}, {sign_off.period.name}"
     return _feedback_page(
         "sign-off",

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
-from trainer.auth.permissions import Role
+from trainer.auth.permissions import Permission, has_permission
 from trainer.content.loader import Module
 from trainer.content.schema import Competency
 from trainer.core.errors import TrainerError
@@ -21,7 +21,7 @@ from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.privacy.check import check_deidentified
 from trainer.program.catalogue import visible_module
-from trainer.program.services import assigned_trainee_ids, supervisor_ids_of
+from trainer.program.services import supervisor_ids_of
 from trainer.record.models import ClinicType, Modality, PracticeLog
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _find_by_token(trainee: User, token: str) -> PracticeLog | None:
 def _new_log(
     trainee: User, module: Module, competency: Competency, data: LogInput, token: str
 ) -> PracticeLog:
-    if trainee.role is not Role.TRAINEE:
+    if not has_permission(trainee.role, Permission.PRACTICE_LOG_WRITE):
         raise PracticeError("Only trainees log practice.")
     if not 1 <= data.self_rating <= 5:
         raise PracticeError("Rate yourself on the rubric, from 1 to 5.")
@@ -205,20 +205,6 @@ def correct_log(
         "Practice log %s corrected by %s as log %s", original.id, trainee.id, log.id
     )
     return log, True
-
-
-def log_for(user: User, log_id: int) -> PracticeLog | None:
-    """The log if ``user`` may read it: their own (trainee) or an assigned trainee's (supervisor)."""
-    query = sa.select(PracticeLog).where(
-        PracticeLog.id == log_id, PracticeLog.program_id == user.program_id
-    )
-    if user.role is Role.TRAINEE:
-        query = query.where(PracticeLog.trainee_id == user.id)
-    elif user.role is Role.SUPERVISOR:
-        query = query.where(PracticeLog.trainee_id.in_(assigned_trainee_ids(user)))
-    else:
-        return None
-    return db.session.scalar(query)
 
 
 def log_chain(log: PracticeLog) -> tuple[PracticeLog | None, PracticeLog | None]:

@@ -11,6 +11,7 @@ from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
 from trainer.program.catalogue import curriculum, visible_modules
 from trainer.program.services import program_today
+from trainer.record.access import Action, get_or_404
 from trainer.record.models import (
     CLINIC_TYPE_LABELS,
     MODALITY_LABELS,
@@ -29,7 +30,6 @@ from .services import (
     competency_key,
     correct_log,
     log_chain,
-    log_for,
     resolve_competency,
     submit_log,
     superseding_log,
@@ -106,9 +106,7 @@ def index():
 @bp.route("/practice/<int:log_id>")
 @require(Permission.PRACTICE_LOG_READ)
 def log_page(log_id: int):
-    log = log_for(current_user, log_id)
-    if log is None:
-        abort(404)
+    log = get_or_404(PracticeLog, log_id)
     earlier, later = log_chain(log)
     module = curriculum().get(log.module_slug)
     return render_template(
@@ -146,9 +144,7 @@ def _prefill(log: PracticeLog) -> dict:
 @bp.route("/practice/<int:log_id>/correct", methods=["GET", "POST"])
 @require(Permission.PRACTICE_LOG_WRITE)
 def correct(log_id: int):
-    original = log_for(current_user, log_id)
-    if original is None:
-        abort(404)
+    original = get_or_404(PracticeLog, log_id, Action.CORRECT)
     later = superseding_log(original)
     if later is not None and request.method == "GET":
         flash(

@@ -13,6 +13,7 @@ from trainer.auth.models import User
 from trainer.core.extensions import db
 from trainer.privacy.check import check_deidentified
 from trainer.program.catalogue import visible_module
+from trainer.record.access import Action
 from trainer.record.models import SignedRating, SignOff
 from trainer.record.queries import period_ratings
 from trainer.record.rules import rests_on_direct_observation
@@ -100,7 +101,7 @@ def correct_rating(
     today: date,
 ) -> tuple[SignOff, bool]:
     """Sign a new rating that supersedes ``original``, with a reason; returns (sign-off, created)."""
-    require_assigned(signer, trainee.id)
+    require_assigned(signer, trainee.id, Action.SIGN)
     if original.trainee_id != trainee.id:
         raise NotAssigned("There is no such rating for this trainee.")
     reason = (reason or "").strip()

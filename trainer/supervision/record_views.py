@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from trainer.auth.decorators import require
 from trainer.auth.models import User
-from trainer.auth.permissions import Permission, Role
+from trainer.auth.permissions import Permission
 from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
@@ -20,8 +20,8 @@ from trainer.practice.feedback import feedback_on_sign_off, supervisor_feedback
 from trainer.practice.models import FEEDBACK_SCALES
 from trainer.program.catalogue import curriculum, visible_module
 from trainer.program.services import program_today
-from trainer.record.access import sign_off_for
-from trainer.record.models import OBSERVATION_LABELS, SignedRating
+from trainer.record.access import Action, get_or_404, permits, trainee_or_404
+from trainer.record.models import OBSERVATION_LABELS, Attempt, SignedRating, SignOff
 from trainer.record.queries import trainee_attempts, trainee_logs
 from trainer.record.rules import superseding
 
@@ -29,9 +29,8 @@ from . import bp
 from .acknowledgements import acknowledge, acknowledgement_of
 from .corrections import correct_rating, correction_of, related_ratings
 from .forms import NO_OPPORTUNITY, AcknowledgeForm, CorrectRatingForm
-from .services import attempt_for_supervisor, rating_for_supervisor
 from .signing import WrongPassword, sign_off_ratings
-from .views import assigned_trainee_or_404, signature_rate_limit
+from .views import signature_rate_limit
 
 
 def _render_sign_off(
@@ -39,7 +38,7 @@ def _render_sign_off(
 ):
     ratings = sign_off_ratings(sign_off)
     corrected_by, corrects = related_ratings(ratings)
-    is_trainee = current_user.role is Role.TRAINEE
+    is_trainee = sign_off.trainee_id == current_user.id
     return render_template(
         "supervision/sign_off.html",
         sign_off=sign_off,
@@ -52,7 +51,7 @@ def _render_sign_off(
         is_trainee=is_trainee,
         acknowledgement=acknowledgement_of(sign_off.id),
         feedback=feedback_on_sign_off(sign_off.id)
-        if is_trainee or sign_off.signer_id == current_user.id
+        if permits(current_user, sign_off, Action.READ_FEEDBACK)
         else None,
         ack_form=ack_form or AcknowledgeForm(formdata=None),
         curriculum=curriculum(),
@@ -61,11 +60,8 @@ def _render_sign_off(
     ), status
 
 
-def _sign_off_or_404(sign_off_id: int):
-    sign_off = sign_off_for(current_user, sign_off_id)
-    if sign_off is None:
-        abort(404)
-    return sign_off
+def _sign_off_or_404(sign_off_id: int, action: Action = Action.READ):
+    return get_or_404(SignOff, sign_off_id, action)
 
 
 @bp.route("/supervision/sign-offs/<int:sign_off_id>")
@@ -77,7 +73,7 @@ def sign_off_page(sign_off_id: int):
 @bp.route("/supervision/sign-offs/<int:sign_off_id>/acknowledge", methods=["POST"])
 @require(Permission.SUPERVISION_RECORD_ACKNOWLEDGE)
 def acknowledge_sign_off(sign_off_id: int):
-    sign_off = _sign_off_or_404(sign_off_id)
+    sign_off = _sign_off_or_404(sign_off_id, Action.ACKNOWLEDGE)
     form = AcknowledgeForm()
     if not form.validate_on_submit():
         return _render_sign_off(sign_off, form, 422)
@@ -146,10 +142,8 @@ def _render_correction(original, trainee, form, status: int = 200):
 @require(Permission.SUPERVISION_RATING_SIGN)
 @signature_rate_limit
 def correct(rating_id: int):
-    original = rating_for_supervisor(current_user, rating_id)
-    if original is None:
-        abort(404)
-    trainee = assigned_trainee_or_404(original.trainee_id)
+    original = get_or_404(SignedRating, rating_id, Action.CORRECT)
+    trainee = trainee_or_404(original.trainee_id, Action.SIGN)
     newer = correction_of(original)
     if newer is not None and request.method == "GET":
         flash(
@@ -197,9 +191,9 @@ def correct(rating_id: int):
 @bp.route("/supervision/trainees/<int:trainee_id>/attempts/<int:attempt_id>")
 @require(Permission.SUPERVISION_TRAINEE_READ)
 def attempt_page(trainee_id: int, attempt_id: int):
-    trainee = assigned_trainee_or_404(trainee_id)
-    attempt = attempt_for_supervisor(current_user, trainee, attempt_id)
-    if attempt is None:
+    trainee = trainee_or_404(trainee_id)
+    attempt = get_or_404(Attempt, attempt_id)
+    if attempt.trainee_id != trainee.id:
         abort(404)
     module = module_of_attempt(attempt)
     current = curriculum().get(attempt.module_slug)

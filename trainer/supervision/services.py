@@ -15,20 +15,18 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
-from trainer.auth.permissions import Role
 from trainer.content.loader import Module
 from trainer.content.schema import Competency
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.privacy.check import check_deidentified
 from trainer.program.models import EvaluationPeriod
-from trainer.program.services import assigned_trainee, assigned_trainee_ids
+from trainer.record.access import Action, trainee_in_reach
 from trainer.record.models import (
     Attempt,
     DraftRating,
     Observation,
     PracticeLog,
-    SignedRating,
 )
 from trainer.record.queries import current_signed
 
@@ -66,49 +64,14 @@ class RatingInput:
 # --- access -------------------------------------------------------------------------------
 
 
-def require_assigned(supervisor: User, trainee_id: int) -> User:
-    trainee = (
-        assigned_trainee(supervisor, trainee_id)
-        if supervisor.role is Role.SUPERVISOR
-        else None
-    )
+def require_assigned(
+    supervisor: User, trainee_id: int, action: Action = Action.RATE
+) -> User:
+    """The trainee, if ``supervisor`` may ``action`` their record; else NotAssigned."""
+    trainee = trainee_in_reach(supervisor, trainee_id, action)
     if trainee is None:
         raise NotAssigned("There is no such trainee among yours.")
     return trainee
-
-
-def attempt_for_supervisor(
-    supervisor: User, trainee: User, attempt_id: int
-) -> Attempt | None:
-    """The attempt if it is the (assigned) trainee's."""
-    return db.session.scalar(
-        sa.select(Attempt).where(
-            Attempt.id == attempt_id,
-            Attempt.trainee_id == trainee.id,
-            Attempt.trainee_id.in_(assigned_trainee_ids(supervisor)),
-        )
-    )
-
-
-def rating_for_supervisor(supervisor: User, rating_id: int) -> SignedRating | None:
-    return db.session.scalar(
-        sa.select(SignedRating).where(
-            SignedRating.id == rating_id,
-            SignedRating.program_id == supervisor.program_id,
-            SignedRating.trainee_id.in_(assigned_trainee_ids(supervisor)),
-        )
-    )
-
-
-def draft_for_supervisor(supervisor: User, draft_id: int) -> DraftRating | None:
-    """Only the supervisor's own drafts, for trainees still assigned to them."""
-    return db.session.scalar(
-        sa.select(DraftRating).where(
-            DraftRating.id == draft_id,
-            DraftRating.supervisor_id == supervisor.id,
-            DraftRating.trainee_id.in_(assigned_trainee_ids(supervisor)),
-        )
-    )
 
 
 def period_of_program(

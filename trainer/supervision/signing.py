@@ -22,6 +22,7 @@ from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.program.catalogue import visible_module
 from trainer.program.models import EvaluationPeriod
+from trainer.record.access import Action
 from trainer.record.models import SIGNATURE_MEANING, DraftRating, SignedRating, SignOff
 from trainer.record.queries import period_ratings
 from trainer.record.rules import rests_on_direct_observation
@@ -224,7 +225,7 @@ def sign_period(
     Refused with the drafts kept: a wrong password (WrongPassword, recorded in the audit log),
     no drafts, or a period whose ratings would not rest on any direct observation.
     """
-    require_assigned(signer, trainee.id)
+    require_assigned(signer, trainee.id, Action.SIGN)
     if period.program_id != trainee.program_id:
         raise NotAssigned("There is no such evaluation period in this program.")
     authenticate_signer(signer, password, trainee=trainee, period=period)

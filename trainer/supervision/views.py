@@ -23,11 +23,11 @@ from trainer.core.tokens import new_submission_token
 from trainer.core.unit_of_work import keep_despite_error
 from trainer.program.catalogue import visible_module
 from trainer.program.services import (
-    assigned_trainee,
     assigned_trainees,
     evaluation_periods,
     program_today,
 )
+from trainer.record.access import Action, get_or_404, trainee_or_404
 from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, DraftRating
 from trainer.record.pages import module_sheet, trainee_summaries, workspace
 
@@ -42,18 +42,10 @@ from .forms import (
 from .services import (
     default_period,
     discard_draft,
-    draft_for_supervisor,
     period_of_program,
     save_draft,
 )
 from .signing import WrongPassword, sign_period
-
-
-def assigned_trainee_or_404(trainee_id: int):
-    trainee = assigned_trainee(current_user, trainee_id)
-    if trainee is None:
-        abort(404)
-    return trainee
 
 
 def signature_limit() -> str:
@@ -126,7 +118,7 @@ def render_workspace(
 @bp.route("/supervision/trainees/<int:trainee_id>")
 @require(Permission.SUPERVISION_TRAINEE_READ)
 def trainee_page(trainee_id: int):
-    trainee = assigned_trainee_or_404(trainee_id)
+    trainee = trainee_or_404(trainee_id)
     periods, period = _periods_and_choice()
     return render_workspace(trainee, periods, period)
 
@@ -207,7 +199,7 @@ def _module_or_404(trainee, slug: str):
 @bp.route("/supervision/trainees/<int:trainee_id>/modules/<slug>")
 @require(Permission.SUPERVISION_RATING_WRITE)
 def rate_module(trainee_id: int, slug: str):
-    trainee = assigned_trainee_or_404(trainee_id)
+    trainee = trainee_or_404(trainee_id, Action.RATE)
     module = _module_or_404(trainee, slug)
     periods, period = _periods_and_choice()
     return render_module(trainee, module, period, periods)
@@ -219,7 +211,7 @@ def rate_module(trainee_id: int, slug: str):
 )
 @require(Permission.SUPERVISION_RATING_WRITE)
 def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
-    trainee = assigned_trainee_or_404(trainee_id)
+    trainee = trainee_or_404(trainee_id, Action.RATE)
     module = _module_or_404(trainee, slug)
     competency = module.competency(competency_id)
     if competency is None:
@@ -279,9 +271,7 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
 @bp.route("/supervision/drafts/<int:draft_id>/discard", methods=["POST"])
 @require(Permission.SUPERVISION_RATING_WRITE)
 def discard_draft_rating(draft_id: int):
-    draft = draft_for_supervisor(current_user, draft_id)
-    if draft is None:
-        abort(404)
+    draft = get_or_404(DraftRating, draft_id, Action.RATE)
     form = DiscardDraftForm()
     if not form.validate_on_submit():
         abort(400)
@@ -300,7 +290,7 @@ def discard_draft_rating(draft_id: int):
 @require(Permission.SUPERVISION_RATING_SIGN)
 @signature_rate_limit
 def sign(trainee_id: int):
-    trainee = assigned_trainee_or_404(trainee_id)
+    trainee = trainee_or_404(trainee_id, Action.SIGN)
     periods = evaluation_periods(trainee.program_id)
     form = SignForm()
     period_id = request.form.get("period", type=int)
