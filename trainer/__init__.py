@@ -142,12 +142,16 @@ def register_blueprints(app: Flask) -> None:
     from .auth.decorators import enforce_declared_access
     from .core import bp as core_bp
     from .core import views as _core_views  # noqa: F401
+    from .dashboard import bp as program_bp
+    from .dashboard import views as _program_views  # noqa: F401
+    from .feedback import bp as feedback_bp
+    from .feedback import views as _feedback_views  # noqa: F401
     from .learning import bp as learning_bp
+    from .learning import progress_bp
     from .learning import views as _learning_views  # noqa: F401
     from .notifications import bp as notifications_bp
     from .notifications import views as _notification_views  # noqa: F401
     from .practice import bp as practice_bp
-    from .practice import feedback_views as _feedback_views  # noqa: F401
     from .practice import views as _practice_views  # noqa: F401
     from .reports import audit_bp, verify_bp
     from .reports import audit_views as _audit_views  # noqa: F401
@@ -161,9 +165,12 @@ def register_blueprints(app: Flask) -> None:
         core_bp,
         auth_bp,
         learning_bp,
+        progress_bp,
         practice_bp,
+        feedback_bp,
         supervision_bp,
         notifications_bp,
+        program_bp,
         audit_bp,
         verify_bp,
     ):

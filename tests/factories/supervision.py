@@ -11,8 +11,8 @@ from tests.conftest import PASSWORD
 from tests.learning.quiztaker import answered
 from trainer.content.loader import Module
 from trainer.core.tokens import new_submission_token
+from trainer.feedback.services import give_attempt_feedback
 from trainer.learning.services import submit_attempt
-from trainer.practice.feedback import give_attempt_feedback
 from trainer.practice.services import LogInput, submit_log
 from trainer.program.services import (
     assign_supervisor,

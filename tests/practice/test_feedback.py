@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from tests.factories.supervision import draft_module, sign, take_attempt
 from tests.pagetools import check_page
 from trainer.core.extensions import db
-from trainer.practice.feedback import (
+from trainer.feedback.models import Feedback
+from trainer.feedback.services import (
     MINIMUM_GROUP,
     FeedbackError,
     give_attempt_feedback,
@@ -17,7 +18,6 @@ from trainer.practice.feedback import (
     module_aggregates,
     supervisor_feedback,
 )
-from trainer.practice.models import Feedback
 from trainer.privacy.check import IdentifierFound
 from trainer.program.services import assign_supervisor
 

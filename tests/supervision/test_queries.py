@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from tests.factories.supervision import draft, log_practice, sign, take_attempt
+from trainer.feedback.services import give_attempt_feedback, give_sign_off_feedback
 from trainer.learning.services import next_attempt_number
-from trainer.practice.feedback import give_attempt_feedback, give_sign_off_feedback
 from trainer.program.services import assign_supervisor
 from trainer.record.models import Observation
 from trainer.record.queries import current_signed

@@ -44,6 +44,12 @@ def _login_limit_per_address() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
 
+@bp.route("/")
+@login_required
+def home():
+    return redirect(home_url_for(current_user))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit_per_address, methods=["POST"])

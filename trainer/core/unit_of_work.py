@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, Response, g
+import sqlalchemy as sa
+from flask import Flask, Response, g, has_request_context
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from trainer.core.extensions import db
 
@@ -51,6 +53,12 @@ def create_once(
     return instance, True
 
 
+@sa.event.listens_for(Session, "after_flush")
+def _note_the_write(_session, _context) -> None:
+    if has_request_context():
+        g.wrote = True
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def _commit_or_roll_back(response: Response) -> Response:
@@ -59,7 +67,9 @@ def init_app(app: Flask) -> None:
         succeeded = response.status_code < 400 and not g.pop("discard_changes", False)
         if succeeded or g.pop("keep_despite_error", False):
             db.session.commit()
-        else:
+        elif g.get("wrote"):
+            # A failed request that wrote nothing has nothing to undo: the session's
+            # transaction simply ends with the request.
             db.session.rollback()
         return response
 

@@ -1,3 +1,6 @@
 from flask import Blueprint
 
-bp = Blueprint("learning", __name__)
+#: the catalogue, modules and their quizzes
+bp = Blueprint("learning", __name__, url_prefix="/modules")
+#: the trainee's own record: /progress
+progress_bp = Blueprint("progress", __name__, url_prefix="/progress")

@@ -3,8 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from trainer.auth.decorators import login_required, require
-from trainer.auth.home import home_url_for
+from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
@@ -14,7 +13,7 @@ from trainer.record.pages import progress_record, verified_modules
 from trainer.record.queries import attempt_summaries
 from trainer.record.records import module_statuses
 
-from . import bp, quizflow
+from . import bp, progress_bp, quizflow
 from .forms import AnswerForm, StartQuizForm, SubmitAttemptForm
 from .services import (
     attempt_history,
@@ -38,13 +37,7 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-@bp.route("/")
-@login_required
-def index():
-    return redirect(home_url_for(current_user))
-
-
-@bp.route("/modules", endpoint="catalogue")
+@bp.route("", endpoint="catalogue")
 @require(Permission.LEARNING_MODULE_READ)
 def catalogue_page():
     groups = catalogue(current_user)
@@ -55,7 +48,7 @@ def catalogue_page():
     )
 
 
-@bp.route("/modules/<slug>")
+@bp.route("/<slug>")
 @require(Permission.LEARNING_MODULE_READ)
 def module_page(slug: str):
     module = get_module_or_404(slug)
@@ -64,7 +57,7 @@ def module_page(slug: str):
     )
 
 
-@bp.route("/modules/<slug>/quiz")
+@bp.route("/<slug>/quiz")
 @require(Permission.LEARNING_QUIZ_TAKE)
 def take_quiz(slug: str):
     module = get_module_or_404(slug)
@@ -100,7 +93,7 @@ def _render_step(module, progress, form, status=200):
     ), status
 
 
-@bp.route("/modules/<slug>/quiz/step", methods=["POST"])
+@bp.route("/<slug>/quiz/step", methods=["POST"])
 @require(Permission.LEARNING_QUIZ_TAKE)
 def answer_step(slug: str):
     module = get_module_or_404(slug)
@@ -123,7 +116,7 @@ def answer_step(slug: str):
     return _render_step(module, progress, form)
 
 
-@bp.route("/modules/<slug>/quiz/begin", methods=["POST"])
+@bp.route("/<slug>/quiz/begin", methods=["POST"])
 @require(Permission.LEARNING_QUIZ_TAKE)
 def begin_quiz(slug: str):
     module = get_module_or_404(slug)
@@ -140,7 +133,7 @@ def begin_quiz(slug: str):
     return _render_step(module, progress, AnswerForm(formdata=None))
 
 
-@bp.route("/modules/<slug>/quiz/submit", methods=["POST"])
+@bp.route("/<slug>/quiz/submit", methods=["POST"])
 @require(Permission.LEARNING_QUIZ_TAKE)
 def submit_quiz(slug: str):
     module = get_module_or_404(slug)
@@ -165,7 +158,7 @@ def submit_quiz(slug: str):
     )
 
 
-@bp.route("/modules/<slug>/quiz/attempts/<int:number>")
+@bp.route("/<slug>/quiz/attempts/<int:number>")
 @require(Permission.LEARNING_QUIZ_TAKE)
 def attempt_result(slug: str, number: int):
     get_module_or_404(slug)
@@ -185,7 +178,7 @@ def attempt_result(slug: str, number: int):
     )
 
 
-@bp.route("/progress", endpoint="progress")
+@progress_bp.route("", endpoint="index")
 @require(Permission.LEARNING_PROGRESS_READ)
 def progress_page():
     groups = catalogue(current_user)

@@ -1,3 +1,3 @@
 from flask import Blueprint
 
-bp = Blueprint("practice", __name__)
+bp = Blueprint("practice", __name__, url_prefix="/practice")

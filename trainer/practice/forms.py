@@ -20,7 +20,6 @@ from wtforms.validators import (
 )
 
 from trainer.content.schema import RUBRIC_LABELS
-from trainer.practice.models import FEEDBACK_SCALES
 from trainer.privacy.deidentify import describe, find_identifiers
 from trainer.record.models import (
     CLINIC_TYPE_LABELS,
@@ -116,23 +115,3 @@ class PracticeLogForm(FlaskForm):
 class CorrectionForm(PracticeLogForm):
     reason = _text("Why you are correcting this log", limit=2000)
     submit = SubmitField("Submit the correction")
-
-
-def scale_field(question: str) -> RadioField:
-    return RadioField(
-        question,
-        choices=[(str(value), str(value)) for value in range(11)],
-        validators=[InputRequired(f"Answer “{question}” from 0 to 10.")],
-    )
-
-
-class FeedbackForm(FlaskForm):
-    helpful = scale_field(FEEDBACK_SCALES["helpful"])
-    fit_to_goals = scale_field(FEEDBACK_SCALES["fit_to_goals"])
-    approach = scale_field(FEEDBACK_SCALES["approach"])
-    overall = scale_field(FEEDBACK_SCALES["overall"])
-    comment = _text("Anything else (optional)", required=False, limit=2000)
-    submit = SubmitField("Send my feedback")
-
-    def scores(self) -> dict[str, int]:
-        return {name: int(getattr(self, name).data) for name in FEEDBACK_SCALES}

@@ -71,7 +71,7 @@ def _render_index(form: PracticeLogForm, chosen, status: int = 200):
     ), status
 
 
-@bp.route("/practice", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @require(Permission.PRACTICE_LOG_WRITE)
 def index():
     today = program_today(current_user)
@@ -103,7 +103,7 @@ def index():
     return redirect(url_for("practice.log_page", log_id=log.id))
 
 
-@bp.route("/practice/<int:log_id>")
+@bp.route("/<int:log_id>")
 @require(Permission.PRACTICE_LOG_READ)
 def log_page(log_id: int):
     log = get_or_404(PracticeLog, log_id)
@@ -141,7 +141,7 @@ def _prefill(log: PracticeLog) -> dict:
     }
 
 
-@bp.route("/practice/<int:log_id>/correct", methods=["GET", "POST"])
+@bp.route("/<int:log_id>/correct", methods=["GET", "POST"])
 @require(Permission.PRACTICE_LOG_WRITE)
 def correct(log_id: int):
     original = get_or_404(PracticeLog, log_id, Action.CORRECT)

@@ -1,3 +1,3 @@
 from flask import Blueprint
 
-bp = Blueprint("supervision", __name__)
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")

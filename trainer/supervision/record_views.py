@@ -14,10 +14,10 @@ from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
 from trainer.core.unit_of_work import keep_despite_error
+from trainer.feedback.models import FEEDBACK_SCALES
+from trainer.feedback.services import feedback_on_sign_off, supervisor_feedback
 from trainer.learning import quizflow
 from trainer.learning.services import module_of_attempt
-from trainer.practice.feedback import feedback_on_sign_off, supervisor_feedback
-from trainer.practice.models import FEEDBACK_SCALES
 from trainer.program.catalogue import curriculum, visible_module
 from trainer.program.services import program_today
 from trainer.record.access import Action, get_or_404, permits, trainee_or_404
@@ -64,13 +64,13 @@ def _sign_off_or_404(sign_off_id: int, action: Action = Action.READ):
     return get_or_404(SignOff, sign_off_id, action)
 
 
-@bp.route("/supervision/sign-offs/<int:sign_off_id>")
+@bp.route("/sign-offs/<int:sign_off_id>")
 @require(Permission.SUPERVISION_RECORD_READ)
 def sign_off_page(sign_off_id: int):
     return _render_sign_off(_sign_off_or_404(sign_off_id))
 
 
-@bp.route("/supervision/sign-offs/<int:sign_off_id>/acknowledge", methods=["POST"])
+@bp.route("/sign-offs/<int:sign_off_id>/acknowledge", methods=["POST"])
 @require(Permission.SUPERVISION_RECORD_ACKNOWLEDGE)
 def acknowledge_sign_off(sign_off_id: int):
     sign_off = _sign_off_or_404(sign_off_id, Action.ACKNOWLEDGE)
@@ -138,7 +138,7 @@ def _render_correction(original, trainee, form, status: int = 200):
     ), status
 
 
-@bp.route("/supervision/ratings/<int:rating_id>/correct", methods=["GET", "POST"])
+@bp.route("/ratings/<int:rating_id>/correct", methods=["GET", "POST"])
 @require(Permission.SUPERVISION_RATING_SIGN)
 @signature_rate_limit
 def correct(rating_id: int):
@@ -188,7 +188,7 @@ def correct(rating_id: int):
     return redirect(url_for("supervision.sign_off_page", sign_off_id=sign_off.id))
 
 
-@bp.route("/supervision/trainees/<int:trainee_id>/attempts/<int:attempt_id>")
+@bp.route("/trainees/<int:trainee_id>/attempts/<int:attempt_id>")
 @require(Permission.SUPERVISION_TRAINEE_READ)
 def attempt_page(trainee_id: int, attempt_id: int):
     trainee = trainee_or_404(trainee_id)
@@ -208,7 +208,7 @@ def attempt_page(trainee_id: int, attempt_id: int):
     )
 
 
-@bp.route("/supervision/feedback")
+@bp.route("/feedback")
 @require(Permission.SUPERVISION_FEEDBACK_READ)
 def feedback_page():
     return render_template(

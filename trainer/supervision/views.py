@@ -82,7 +82,7 @@ def _periods_and_choice():
     return periods, chosen or default_period(periods, program_today(current_user))
 
 
-@bp.route("/supervision")
+@bp.route("")
 @require(Permission.SUPERVISION_TRAINEE_READ)
 def index():
     trainees = assigned_trainees(current_user)
@@ -115,7 +115,7 @@ def render_workspace(
     ), status
 
 
-@bp.route("/supervision/trainees/<int:trainee_id>")
+@bp.route("/trainees/<int:trainee_id>")
 @require(Permission.SUPERVISION_TRAINEE_READ)
 def trainee_page(trainee_id: int):
     trainee = trainee_or_404(trainee_id)
@@ -196,7 +196,7 @@ def _module_or_404(trainee, slug: str):
     return module
 
 
-@bp.route("/supervision/trainees/<int:trainee_id>/modules/<slug>")
+@bp.route("/trainees/<int:trainee_id>/modules/<slug>")
 @require(Permission.SUPERVISION_RATING_WRITE)
 def rate_module(trainee_id: int, slug: str):
     trainee = trainee_or_404(trainee_id, Action.RATE)
@@ -206,7 +206,7 @@ def rate_module(trainee_id: int, slug: str):
 
 
 @bp.route(
-    "/supervision/trainees/<int:trainee_id>/modules/<slug>/competencies/<competency_id>/draft",
+    "/trainees/<int:trainee_id>/modules/<slug>/competencies/<competency_id>/draft",
     methods=["POST"],
 )
 @require(Permission.SUPERVISION_RATING_WRITE)
@@ -268,7 +268,7 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
     )
 
 
-@bp.route("/supervision/drafts/<int:draft_id>/discard", methods=["POST"])
+@bp.route("/drafts/<int:draft_id>/discard", methods=["POST"])
 @require(Permission.SUPERVISION_RATING_WRITE)
 def discard_draft_rating(draft_id: int):
     draft = get_or_404(DraftRating, draft_id, Action.RATE)
@@ -286,7 +286,7 @@ def discard_draft_rating(draft_id: int):
     return redirect(target)
 
 
-@bp.route("/supervision/trainees/<int:trainee_id>/sign", methods=["POST"])
+@bp.route("/trainees/<int:trainee_id>/sign", methods=["POST"])
 @require(Permission.SUPERVISION_RATING_SIGN)
 @signature_rate_limit
 def sign(trainee_id: int):

@@ -14,7 +14,7 @@ from trainer.auth.models import User
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.unit_of_work import create_once
-from trainer.practice.models import FEEDBACK_SCALES, Feedback, FeedbackSubject
+from trainer.feedback.models import FEEDBACK_SCALES, Feedback, FeedbackSubject
 from trainer.privacy.check import check_deidentified
 from trainer.record.models import Attempt, SignedRating, SignOff
 

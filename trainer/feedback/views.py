@@ -9,21 +9,19 @@ from flask_login import current_user
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.core.errors import TrainerError
-from trainer.practice.models import FEEDBACK_SCALES
+from trainer.feedback.models import FEEDBACK_SCALES
 from trainer.program.catalogue import curriculum
 from trainer.record.access import Action, get_or_404
 from trainer.record.models import Attempt, SignOff
 
 from . import bp
-from .feedback import (
-    MINIMUM_GROUP,
+from .forms import FeedbackForm
+from .services import (
     feedback_on_attempt,
     feedback_on_sign_off,
     give_attempt_feedback,
     give_sign_off_feedback,
-    module_aggregates,
 )
-from .forms import FeedbackForm
 
 
 def _feedback_page(subject: str, existing, give, *, title: str, back: str):
@@ -50,7 +48,7 @@ def _feedback_page(subject: str, existing, give, *, title: str, back: str):
 
 def _render(form, existing, title, back, subject):
     return render_template(
-        "practice/feedback_form.html",
+        "feedback/form.html",
         form=form,
         existing=existing,
         title=title,
@@ -60,7 +58,7 @@ def _render(form, existing, title, back, subject):
     )
 
 
-@bp.route("/feedback/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @require(Permission.PRACTICE_FEEDBACK_GIVE)
 def attempt_feedback(attempt_id: int):
     attempt = get_or_404(Attempt, attempt_id, Action.GIVE_FEEDBACK)
@@ -81,7 +79,7 @@ def attempt_feedback(attempt_id: int):
     )
 
 
-@bp.route("/feedback/sign-offs/<int:sign_off_id>", methods=["GET", "POST"])
+@bp.route("/sign-offs/<int:sign_off_id>", methods=["GET", "POST"])
 @require(Permission.PRACTICE_FEEDBACK_GIVE)
 def sign_off_feedback(sign_off_id: int):
     sign_off = get_or_404(SignOff, sign_off_id, Action.GIVE_FEEDBACK)
@@ -94,18 +92,4 @@ def sign_off_feedback(sign_off_id: int):
         ),
         title=title,
         back=url_for("supervision.sign_off_page", sign_off_id=sign_off.id),
-    )
-
-
-@bp.route("/program/feedback")
-@require(Permission.PROGRAM_FEEDBACK_READ)
-def program_feedback():
-    aggregates = module_aggregates(current_user.program_id)
-    modules = [module for module in curriculum() if module.slug in aggregates]
-    return render_template(
-        "practice/program_feedback.html",
-        aggregates=aggregates,
-        modules=modules,
-        MINIMUM_GROUP=MINIMUM_GROUP,
-        FEEDBACK_SCALES=FEEDBACK_SCALES,
     )
