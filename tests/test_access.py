@@ -12,7 +12,7 @@ from werkzeug.routing import Rule
 
 from tests.conftest import AuthActions
 from trainer.auth.decorators import Access, login_required, public, require
-from trainer.auth.permissions import Permission, Role, has_permission
+from trainer.auth.permissions import Permission, Role, has_permission, roles_with
 from trainer.extensions import db
 
 #: the only paths that may be served to anonymous users (with anything below them):
@@ -243,3 +243,12 @@ class TestUndeclaredViews:
             public(login_required(lambda: "x"))
         with pytest.raises(RuntimeError, match="twice"):
             require(Permission.LEARNING_MODULE_READ)(public(lambda: "x"))
+
+
+def test_the_item_analysis_is_for_the_programs_director_only(app):
+    access = app.view_functions["program.item_analysis_page"].access
+    assert (access.kind, access.permission) == (
+        "permission",
+        Permission.PROGRAM_ITEMS_READ,
+    )
+    assert roles_with(Permission.PROGRAM_ITEMS_READ) == {Role.DIRECTOR}

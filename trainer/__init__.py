@@ -151,6 +151,8 @@ def register_blueprints(app: Flask) -> None:
     from .practice import bp as practice_bp
     from .practice import feedback_views as _feedback_views  # noqa: F401
     from .practice import views as _practice_views  # noqa: F401
+    from .program import bp as program_bp
+    from .program import item_views as _item_views  # noqa: F401
     from .supervision import bp as supervision_bp
     from .supervision import record_views as _record_views  # noqa: F401
     from .supervision import views as _supervision_views  # noqa: F401
@@ -161,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (practice_bp, supervision_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(program_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

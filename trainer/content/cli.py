@@ -56,3 +56,40 @@ def check_command(items: bool) -> None:
     code = check_curriculum(Path(current_app.config["CONTENT_ROOT"]), items=items)
     if code:
         raise SystemExit(code)
+
+
+@content_group.command("item-analysis")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the CSV to this file instead of standard output.",
+)
+@click.option("--program", "program_id", type=int, help="Only this program's attempts.")
+@click.option(
+    "--min-attempts",
+    type=int,
+    default=None,
+    help="Attempts on a version before a distractor nobody chose is flagged (default 20).",
+)
+@with_appcontext
+def item_analysis_command(
+    out: str | None, program_id: int | None, min_attempts: int | None
+) -> None:
+    """Per item and content version: attempts, facility, discrimination, option picks and
+    flags, as CSV."""
+    from trainer.program.item_analysis import (
+        MIN_ATTEMPTS_FOR_DISTRACTORS,
+        item_analysis,
+        to_csv,
+    )
+
+    text = to_csv(
+        item_analysis(
+            program_id,
+            min_attempts=min_attempts or MIN_ATTEMPTS_FOR_DISTRACTORS,
+        )
+    )
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -1,3 +1,3 @@
 from flask import Blueprint
 
-bp = Blueprint("program", __name__)
+bp = Blueprint("program", __name__, url_prefix="/program")
