@@ -244,3 +244,14 @@ class TestUndeclaredViews:
             public(login_required(lambda: "x"))
         with pytest.raises(RuntimeError, match="twice"):
             require(Permission.LEARNING_MODULE_READ)(public(lambda: "x"))
+
+
+def test_the_item_analysis_is_for_the_programs_director_only(app):
+    access = app.view_functions["program.item_analysis_page"].access
+    assert (access.kind, access.permission) == (
+        "permission",
+        Permission.PROGRAM_ITEMS_READ,
+    )
+    assert {
+        role for role in Role if has_permission(role, Permission.PROGRAM_ITEMS_READ)
+    } == {Role.DIRECTOR}

@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from .core import bp as core_bp
     from .core import views as _core_views  # noqa: F401
     from .dashboard import bp as program_bp
+    from .dashboard import item_views as _item_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401
@@ -208,6 +209,7 @@ def register_commands(app: Flask) -> None:
     from .audit.cli import audit_group
     from .auth.cli import create_admin_command
     from .content.cli import content_group
+    from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
     from .program.cli import seed_demo_command
 
     for command in (

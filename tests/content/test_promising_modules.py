@@ -13,7 +13,7 @@ from tests.learning.quiztaker import QuizTaker, answered, verdict
 from trainer import ROOT
 from trainer.content.loader import load_curriculum
 from trainer.content.schema import Framework, Kind, Level
-from trainer.learning.scoring import score_attempt
+from trainer.content.scoring import score_attempt
 
 PROMISING = ["rupture-repair", "countertransference"]
 

@@ -24,13 +24,22 @@ def _current_item(page: Page, module):
 
 
 def _current_point(page: Page, item: BranchingItem):
+    """The point whose options (by label: the values in the page are opaque) and situation
+    are shown."""
+    labels = page.locator("main label.form-check-label")
     shown = {
-        page.get_by_role("radio").nth(i).get_attribute("value")
-        for i in range(page.get_by_role("radio").count())
+        " ".join(labels.nth(i).inner_text().split()) for i in range(labels.count())
     }
     situation = page.get_by_role("main").inner_text()
     for point in item.points:
-        if point.end or {option.id for option in point.options} != shown:
+        if (
+            point.end
+            or {
+                " ".join(accessible_name(option.text).split())
+                for option in point.options
+            }
+            != shown
+        ):
             continue
         if " ".join(point.situation.split())[:40] in " ".join(situation.split()):
             return point

@@ -71,9 +71,10 @@ def module_data(slug: str = SLUG) -> dict[str, Any]:
     }
 
 
-def _options(count: int, keyed: set[str]) -> list[dict[str, Any]]:
+def _options(count: int, keyed: set[str], order: str = "") -> list[dict[str, Any]]:
+    """``count`` options a, b, c, ... listed in ``order`` (default: alphabetical)."""
     options = []
-    for letter in "abcdef"[:count]:
+    for letter in order or "abcdef"[:count]:
         option = {
             "id": letter,
             "text": f"Option {letter}.",
@@ -86,7 +87,7 @@ def _options(count: int, keyed: set[str]) -> list[dict[str, Any]]:
 
 
 def single_item(
-    item_id: str, competency: str, objective: str, keyed: str = "a"
+    item_id: str, competency: str, objective: str, keyed: str = "a", order: str = ""
 ) -> dict:
     return {
         "id": item_id,
@@ -96,18 +97,23 @@ def single_item(
         "vignette": VIGNETTE,
         "rationale": "Because the keyed option does what the competency asks.",
         "question": "What do you say?",
-        "options": _options(4, {keyed}),
+        "options": _options(4, {keyed}, order),
     }
 
 
 def multiple_item(
-    item_id: str, competency: str, objective: str, keyed=("a", "b"), select: Any = 2
+    item_id: str,
+    competency: str,
+    objective: str,
+    keyed=("a", "b"),
+    select: Any = 2,
+    order: str = "",
 ) -> dict:
     return {
         **single_item(item_id, competency, objective),
         "type": "multiple",
         "select": select,
-        "options": _options(5, set(keyed)),
+        "options": _options(5, set(keyed), order),
     }
 
 
@@ -157,18 +163,24 @@ def branching_item(item_id: str, competency: str, objective: str) -> dict:
 
 def quiz_data(module: str = SLUG) -> dict[str, Any]:
     """Eight items: q1-q3, q6, q7 single (keyed a), q4 multiple (a+b of five, select 2),
-    q5 multiple (a+b+c, select all), q8 branching; every competency and objective covered."""
+    q5 multiple (a+b+c, select all), q8 branching; every competency and objective covered.
+
+    It meets the item-writing thresholds: options of equal length, and the keyed options
+    spread over the positions in the file (1st: q1, q8 p1 and p2; 2nd: q2, q4 a, q5 a; 3rd:
+    q3, q7; 4th: q6, q4 b, q5 b; 5th: q5 c)."""
     return {
         "module": module,
         "pass_mark": 75,
         "items": [
             single_item("q1", "c1", "o1"),
-            single_item("q2", "c2", "o2"),
-            single_item("q3", "c3", "o3"),
-            multiple_item("q4", "c1", "o2"),
-            multiple_item("q5", "c2", "o3", keyed=("a", "b", "c"), select="all"),
-            single_item("q6", "c3", "o1"),
-            single_item("q7", "c1", "o3"),
+            single_item("q2", "c2", "o2", order="bacd"),
+            single_item("q3", "c3", "o3", order="bcad"),
+            multiple_item("q4", "c1", "o2", order="cadbe"),
+            multiple_item(
+                "q5", "c2", "o3", keyed=("a", "b", "c"), select="all", order="daebc"
+            ),
+            single_item("q6", "c3", "o1", order="bcda"),
+            single_item("q7", "c1", "o3", order="bcad"),
             branching_item("q8", "c2", "o1"),
         ],
     }

@@ -1,6 +1,7 @@
 """Takes a quiz through the test client the way the pages do: start, begin, one step at a
-time (the form field ``chosen`` carries the option ids, ``state`` the signed progress), then
-submit. Answers are chosen right or wrong from the module read from the curriculum."""
+time (the form field ``chosen`` carries the page's opaque values of the options, ``state``
+the encrypted progress), then submit. Answers are chosen right or wrong, by option id, from
+the module read from the curriculum, and sent as the values the step's page gives them."""
 
 from __future__ import annotations
 
@@ -59,8 +60,19 @@ class QuizTaker:
 
     def progress(self, state: str) -> Progress:
         """What a state token carries (read without the owner check, for assertions)."""
-        data = quizflow._serializer(current_app.config["SECRET_KEY"]).loads(state)
-        return Progress.from_data(data)
+        return quizflow.load_state(state, current_app.config["SECRET_KEY"])
+
+    def values(self, state: str, chosen: list[str]) -> list[str]:
+        """The values the step's page gives the options ``chosen`` (by id); anything that
+        is not an option of the current step is sent as it is."""
+        try:
+            step = quizflow.current_step(self.module, self.progress(state))
+        except quizflow.ProgressInvalid:
+            return chosen
+        if step is None:
+            return chosen
+        by_id = {option.id: value for value, option in step.choices}
+        return [by_id.get(choice, choice) for choice in chosen]
 
     def start(self) -> str:
         """Open the quiz page; the state its start form carries."""
@@ -73,7 +85,8 @@ class QuizTaker:
 
     def answer(self, state: str, chosen: list[str]):
         return self.client.post(
-            f"{self.base}/step", data={"state": state, "chosen": chosen}
+            f"{self.base}/step",
+            data={"state": state, "chosen": self.values(state, chosen)},
         )
 
     def answer_all(self, state: str, *, right: bool) -> tuple[str, list[str]]:

@@ -3,6 +3,7 @@ submitted once, and tampered state. Privacy and content versions: test_attempt_v
 
 from __future__ import annotations
 
+import base64
 import time
 
 import pytest
@@ -51,12 +52,12 @@ class TestQuizSteps:
             assert main.find("legend").text.startswith(squash(question))
             kind = "checkbox" if isinstance(step.item, MultipleItem) else "radio"
             inputs = main.find_all("input", name="chosen")
-            assert sorted(i.attrs["value"] for i in inputs) == sorted(
-                o.id for o in step.options
-            )
+            assert [i.attrs["value"] for i in inputs] == [
+                step.value(o) for o in step.options
+            ]
             assert {i.attrs["type"] for i in inputs} == {kind}
-            for option in step.options:
-                label = main.find("label", for_=f"option-{option.id}")
+            for element, option in zip(inputs, step.options, strict=True):
+                label = main.find("label", for_=element.attrs["id"])
                 assert label.text == strip_tags(render_inline(option.text))
             response = quiz.answer(
                 state, choose(module, quiz.progress(state), right=True)
@@ -94,7 +95,8 @@ class TestQuizSteps:
             quizflow.apply_answer(
                 module, progress, choose(module, progress, right=True)
             )
-        item = quizflow.current_step(module, progress).item
+        step = quizflow.current_step(module, progress)
+        item = step.item
         state = quizflow.encode(progress, quiz.client.application.secret_key)
         response = quiz.answer(state, [item.options[0].id])
         assert response.status_code == 422
@@ -103,7 +105,7 @@ class TestQuizSteps:
                 f"Choose exactly {item.select} options (you chose 1)." in response.text
             )
         checked = check_page(response.text).find_all("input", checked="")
-        assert [box.attrs["value"] for box in checked] == [item.options[0].id]
+        assert [box.attrs["value"] for box in checked] == [step.value(item.options[0])]
 
 
 class TestAttemptResult:
@@ -332,3 +334,91 @@ class TestTamperedState:
         response = quiz.client.post(f"{quiz.base}/{action}", data={})
         assert response.status_code == 400
         check_page(response.text)
+
+
+class TestOpaqueOptions:
+    """The page's option values reveal neither the file's option ids nor their order."""
+
+    def step_pages(self, quiz):
+        """Every step page of one attempt, answered right: (step, [(input id, value, label
+        text)] in page order) pairs."""
+        response = quiz.begin(quiz.start())
+        pages = []
+        while f'action="{quiz.base}/step"' in response.text:
+            state = form_value(response.text, "state", action=f"{quiz.base}/step")
+            step = quizflow.current_step(quiz.module, quiz.progress(state))
+            main = check_page(response.text).find("main")
+            shown = [
+                (
+                    i.attrs["id"],
+                    i.attrs["value"],
+                    main.find("label", for_=i.attrs["id"]).text,
+                )
+                for i in main.find_all("input", name="chosen")
+            ]
+            pages.append((step, shown))
+            response = quiz.answer(
+                state, choose(quiz.module, quiz.progress(state), right=True)
+            )
+        return pages
+
+    def test_no_value_or_input_id_is_a_file_id_and_values_change_every_attempt(
+        self, quiz
+    ):
+        first, second = self.step_pages(quiz), self.step_pages(quiz)
+        assert any(
+            step.point is not None for step, _ in first
+        )  # branching decisions too
+        for (step, shown), (_, again) in zip(first, second, strict=True):
+            file_ids = {o.id for o in step.options}
+            values = [value for _, value, _ in shown]
+            assert not file_ids & set(values)
+            assert [input_id for input_id, _, _ in shown] == [
+                f"option-{n}" for n in range(1, len(shown) + 1)
+            ]
+            assert not set(values) & {value for _, value, _ in again}
+
+    def test_sorting_the_values_does_not_give_the_file_order(self, quiz):
+        in_file_order = 0
+        pages = self.step_pages(quiz)
+        for step, shown in pages:
+            listed = step.point.options if step.point is not None else step.item.options
+            by_value = [label for _, label in sorted((v, t) for _, v, t in shown)]
+            in_file_order += by_value == [
+                strip_tags(render_inline(o.text)) for o in listed
+            ]
+        # by chance a step of 2-6 options may come out in file order, never most of them
+        assert in_file_order < len(pages) / 2
+
+    def test_the_state_cannot_be_read_in_the_page(self, quiz):
+        state = form_value(
+            quiz.begin(quiz.start()).text, "state", action=f"{quiz.base}/step"
+        )
+        readable = base64.urlsafe_b64decode(state + "=" * (-len(state) % 4))
+        assert b"seed" not in readable
+        assert quiz.progress(state).seed.encode() not in readable
+
+    @pytest.mark.parametrize("sent", [["a"], ["0"], ["option-1"]])
+    def test_a_file_id_or_made_up_value_is_refused_with_the_form(self, quiz, sent):
+        state = form_value(
+            quiz.begin(quiz.start()).text, "state", action=f"{quiz.base}/step"
+        )
+        response = quiz.client.post(
+            f"{quiz.base}/step", data={"state": state, "chosen": sent}
+        )
+        assert response.status_code == 422
+        page = check_page(response.text)
+        assert "Choose from the options shown." in page.find(id="chosen-errors").text
+        assert page.find("form", action=f"{quiz.base}/step") is not None
+
+    def test_the_recorded_attempt_keeps_the_files_option_ids(self, quiz, trainee):
+        quiz.take(right=True)
+        [attempt] = attempts_of(trainee)
+        for item in quiz.module.quiz.items:
+            answer = attempt.answers[item.id]
+            if isinstance(item, BranchingItem):
+                assert quizflow.replay(item, answer)  # ids that exist in the file
+            else:
+                assert sorted(answer["chosen"]) == sorted(
+                    o.id for o in item.options if o.correct
+                )

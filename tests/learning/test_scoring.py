@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories.content import quiz_data
 from trainer.content.schema import QuizFile
-from trainer.learning.scoring import (
+from trainer.content.scoring import (
     percentage,
     score_attempt,
     score_item,

@@ -25,6 +25,7 @@ class Permission(enum.StrEnum):
     PRACTICE_LOG_READ = "practice:log:read"
     PRACTICE_LOG_WRITE = "practice:log:write"
     PROGRAM_FEEDBACK_READ = "program:feedback:read"
+    PROGRAM_ITEMS_READ = "program:items:read"
     SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
     SUPERVISION_RATING_SIGN = "supervision:rating:sign"
     SUPERVISION_RATING_WRITE = "supervision:rating:write"
@@ -66,6 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_EVENTS_READ,
             Permission.LEARNING_MODULE_READ,
             Permission.PROGRAM_FEEDBACK_READ,
+            Permission.PROGRAM_ITEMS_READ,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -82,9 +84,3 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 def has_permission(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
-
-
-def roles_with(permission: Permission) -> frozenset[Role]:
-    return frozenset(
-        role for role, granted in ROLE_PERMISSIONS.items() if permission in granted
-    )

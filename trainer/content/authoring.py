@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from . import itemstats
+from .document import ContentProblem
 from .schema import ModuleFile, QuizFile
 
 VIGNETTE_MIN_WORDS = 60
@@ -53,3 +55,19 @@ def authoring_problems(
                 ("items", index, "vignette"),
                 f"has {words} words; a vignette has {VIGNETTE_MIN_WORDS}-{VIGNETTE_MAX_WORDS}",
             )
+
+
+def item_writing_problems(curriculum) -> list[ContentProblem]:
+    """The item-writing thresholds of :mod:`.itemstats`, one problem per broken threshold,
+    for the quizzes of a loaded curriculum (field ``item-writing``, line 1 of the quiz)."""
+    problems = []
+    for module in sorted(curriculum, key=lambda m: m.slug):
+        for message in itemstats.breaches(itemstats.figures(module.quiz)):
+            problems.append(
+                ContentProblem(quiz_file(module.slug), 1, "item-writing", message)
+            )
+    return problems
+
+
+def quiz_file(slug: str) -> str:
+    return f"quizzes/{slug}.yaml"

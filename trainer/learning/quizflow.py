@@ -3,16 +3,23 @@
 The progress so far travels in a signed token in the form; nothing is stored until the
 trainee submits. One step is one single-best-answer item, one multiple-select item, or one
 decision point of a branching scenario.
+
+Nothing in the page reveals the file: the state is encrypted (not only signed), so its
+per-attempt seed and the answers so far cannot be read; the seed orders the options of each
+step and gives each option an opaque value for this attempt only. The server maps the values
+back to the file's option ids (:meth:`Step.option_ids`); the stored attempt records those.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from trainer.content.loader import Module
@@ -91,6 +98,25 @@ class Step:
     def is_multiple(self) -> bool:
         return isinstance(self.item, MultipleItem)
 
+    def value(self, option) -> str:
+        """The option's value in the page: opaque, and different in every attempt."""
+        point = self.point.id if self.point is not None else ""
+        return hashlib.sha256(
+            f"{self.seed}:value:{self.item.id}:{point}:{option.id}".encode()
+        ).hexdigest()[:16]
+
+    @property
+    def choices(self) -> list[tuple[str, Any]]:
+        """(value in the page, option) in this attempt's order."""
+        return [(self.value(option), option) for option in self.options]
+
+    def option_ids(self, values: list[str]) -> list[str]:
+        """The file's option ids of the values sent back from the page."""
+        by_value = {value: option.id for value, option in self.choices}
+        if any(value not in by_value for value in values):
+            raise AnswerInvalid("Choose from the options shown.")
+        return [by_value[value] for value in values]
+
 
 def _shuffle_key(seed: str, item_id: str, option_id: str) -> str:
     return hashlib.sha256(f"{seed}:{item_id}:{option_id}".encode()).hexdigest()
@@ -100,18 +126,31 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=TOKEN_SALT)
 
 
+def _cipher(secret_key: str) -> Fernet:
+    digest = hashlib.sha256(f"{TOKEN_SALT}:{secret_key}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
 def encode(progress: Progress, secret_key: str) -> str:
-    return _serializer(secret_key).dumps(progress.to_data())
+    """The signed (and timestamped) state, encrypted so the page cannot read it."""
+    signed = _serializer(secret_key).dumps(progress.to_data())
+    return _cipher(secret_key).encrypt(signed.encode()).decode()
 
 
-def decode(token: str, secret_key: str, module: Module, *, trainee_id: int) -> Progress:
+def load_state(token: str, secret_key: str) -> Progress:
+    """What a state token carries, before the checks of :func:`decode`."""
     try:
-        data = _serializer(secret_key).loads(token, max_age=TOKEN_MAX_AGE)
-        progress = Progress.from_data(data)
-    except (BadSignature, KeyError, TypeError, ValueError) as error:
+        signed = _cipher(secret_key).decrypt(token.encode()).decode()
+        data = _serializer(secret_key).loads(signed, max_age=TOKEN_MAX_AGE)
+        return Progress.from_data(data)
+    except (InvalidToken, BadSignature, KeyError, TypeError, ValueError) as error:
         raise ProgressInvalid(
             "This quiz page has expired. Start the quiz again."
         ) from error
+
+
+def decode(token: str, secret_key: str, module: Module, *, trainee_id: int) -> Progress:
+    progress = load_state(token, secret_key)
     if progress.trainee_id != trainee_id:
         raise ProgressInvalid(
             "This quiz page was opened by another account. Start the quiz again."

@@ -13,6 +13,7 @@ from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
 from trainer.content.loader import Module, build_module
 from trainer.content.schema import KIND_LABELS, LEVEL_LABELS, Kind, Level
+from trainer.content.scoring import score_attempt
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
@@ -21,7 +22,6 @@ from trainer.program.catalogue import curriculum, framework_of, visible_modules
 from trainer.record.models import Attempt, ContentVersion
 
 from .quizflow import Progress, is_complete
-from .scoring import score_attempt
 
 logger = logging.getLogger(__name__)
 

@@ -108,7 +108,11 @@ def answer_step(slug: str):
         flash(str(error), "warning")
         return redirect(url_for("learning.take_quiz", slug=slug))
     try:
-        quizflow.apply_answer(module, progress, form.chosen.data or [])
+        step = quizflow.current_step(module, progress)
+        chosen = form.chosen.data or []
+        quizflow.apply_answer(
+            module, progress, step.option_ids(chosen) if step else chosen
+        )
     except quizflow.AnswerInvalid as error:
         form.chosen.errors = [str(error)]
         return _render_step(module, progress, form, status=422)

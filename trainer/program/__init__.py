@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("program", __name__)
+"""Programs, cohorts, supervisor assignments, evaluation periods and minimum levels."""
