@@ -27,7 +27,13 @@ from trainer.practice.services import (
 from . import bp
 from .acknowledgements import acknowledge, acknowledgement_of
 from .corrections import correct_rating, related_ratings, superseding
-from .forms import NO_OPPORTUNITY, AcknowledgeForm, CorrectRatingForm, MarkSeenForm
+from .forms import (
+    NO_OPPORTUNITY,
+    AcknowledgeForm,
+    CorrectRatingForm,
+    MarkSeenForm,
+    signature_field,
+)
 from .models import OBSERVATION_LABELS, SignedRating
 from .notifications import mark_all_seen, recent_notifications, unseen_count
 from .services import attempt_for_supervisor, rating_for_supervisor, sign_off_for
@@ -199,13 +205,14 @@ def correct(rating_id: int):
             form.rating(),
             reason=form.reason.data,
             password=form.password.data,
+            code=form.code.data,
             token=form.token.data,
             today=program_today(current_user),
         )
     except WrongPassword as error:
         db.session.commit()  # the failed signature stays on record
         g.signature_failed = True
-        form.password.errors.append(str(error))
+        signature_field(form, error).errors.append(str(error))
         return _render_correction(original, trainee, form, error.status_code)
     except TrainerError as error:
         db.session.rollback()

@@ -34,6 +34,7 @@ from .forms import (
     DraftForm,
     PeriodChoiceForm,
     SignForm,
+    signature_field,
 )
 from .models import OBSERVATION_LABELS, SIGNATURE_MEANING, DraftRating
 from .services import (
@@ -318,12 +319,13 @@ def sign(trainee_id: int):
             trainee,
             period,
             password=form.password.data,
+            code=form.code.data,
             token=form.token.data,
         )
     except WrongPassword as error:
         db.session.commit()  # the failed signature stays on record
         g.signature_failed = True
-        form.password.errors.append(str(error))
+        signature_field(form, error).errors.append(str(error))
         return render_workspace(trainee, periods, period, form, error.status_code)
     except TrainerError as error:
         db.session.rollback()
