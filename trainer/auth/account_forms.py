@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from .passwords import StrongPassword
 
@@ -40,7 +40,7 @@ class PasswordChangeForm(FlaskForm):
     new_password = PasswordField(
         "New password (12 characters or more)",
         validators=[
-            DataRequired("Choose a new password."),
+            InputRequired("Choose a new password."),
             Length(max=1024),
             StrongPassword(),
         ],

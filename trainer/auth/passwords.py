@@ -16,9 +16,9 @@ from zxcvbn import zxcvbn
 MIN_PASSWORD_LENGTH = 12
 #: zxcvbn's 0-4 scale; 3 is "safely unguessable: moderate protection from offline attacks"
 MIN_STRENGTH = 3
-#: zxcvbn's time grows with the length; the forms cap passwords at 1024 characters, and
-#: only this many are rated (a longer password is not weaker for it)
-RATED_PREFIX = 100
+#: zxcvbn refuses more than 72 characters (its time grows with the length); the forms cap
+#: passwords at 1024, and only this many are rated (a longer password is not weaker for it)
+RATED_PREFIX = 72
 
 
 class PasswordPolicyError(ValueError):

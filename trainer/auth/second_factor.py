@@ -212,6 +212,22 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     return codes
 
 
+def enrol_with_key(user: User, key: str) -> SecondFactor:
+    """Enrol ``user`` with a given key and no recovery codes: only for the published demo
+    accounts of seed-demo (development), whose key the README gives."""
+    factor = SecondFactor(user_id=user.id, secret=key, confirmed_at=utcnow())
+    db.session.add(factor)
+    db.session.flush()
+    record(
+        "auth.second_factor_enrolled",
+        actor=None,
+        subject=f"user:{user.id}",
+        payload={"method": "totp", "recovery_codes": 0, "demo": True},
+        program_id=user.program_id,
+    )
+    return factor
+
+
 def _use_recovery_code(factor: SecondFactor, code: str) -> int | None:
     """Mark a matching unused recovery code used; returns how many remain, or None."""
     row = db.session.scalar(
