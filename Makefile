@@ -41,6 +41,8 @@ run: seed ## install, migrate, seed demo data and serve on http://127.0.0.1:5000
 	@echo "  EBTR Trainer is starting on http://$(HOST):$(PORT)/"
 	@echo "  Sign in as trainee@example.org, supervisor@example.org, director@example.org"
 	@echo "  or reviewer@example.org, password: demo-password"
+	@echo "  The supervisor and director also enter a code from the demo key"
+	@echo "  EBTRDEMOSECONDFACTORKEY234567ABC (see README: Second factor)"
 	@echo ""
 	FLASK_DEBUG=1 $(BIN)/flask --app app run --host $(HOST) --port $(PORT) --no-debugger
 

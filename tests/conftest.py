@@ -196,7 +196,9 @@ def other_program(db_session):
 
 @pytest.fixture
 def make_user(db_session, program):
+    from tests.factories.second_factor import enrol
     from trainer.auth.permissions import Role
+    from trainer.auth.second_factor import second_factor_required
     from trainer.auth.services import create_user
     from trainer.core.models import utcnow
 
@@ -208,11 +210,13 @@ def make_user(db_session, program):
         email: str | None = None,
         program_=None,
         name: str | None = None,
+        enrolled: bool | None = None,
     ):
+        """``enrolled``: give the user a second factor (default: if the role needs one)."""
         counter["n"] += 1
         role_enum = Role(role)
         home = program_ or program
-        return create_user(
+        user = create_user(
             email=email or f"{role}{counter['n']}@example.org",
             name=name or f"{role.title()} {counter['n']}",
             password=PASSWORD,
@@ -223,6 +227,9 @@ def make_user(db_session, program):
             if role_enum is Role.REVIEWER
             else None,
         )
+        if enrolled if enrolled is not None else second_factor_required(user):
+            enrol(user)
+        return user
 
     return make
 
@@ -269,11 +276,17 @@ class AuthActions:
     def __init__(self, client: CSRFClient):
         self.client = client
 
-    def login(self, user, password: str = PASSWORD):
+    def login(self, user, password: str = PASSWORD, **data):
+        """Sign in through the form; a user with a second factor enters a fresh code."""
+        from tests.factories.second_factor import fresh_code
+
         response = self.client.post(
-            "/login", data={"email": user.email, "password": password}
+            "/login", data={"email": user.email, "password": password, **data}
         )
         assert response.status_code == 302, response.text
+        if response.headers["Location"].startswith("/login/code"):
+            response = self.client.post("/login/code", data={"code": fresh_code(user)})
+            assert response.status_code == 302, response.text
         return response
 
     def logout(self):

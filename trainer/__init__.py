@@ -114,13 +114,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def _load_user(user_id: str):
-        from .auth.models import User
+    def _load_user(session_id: str):
+        # "<user id>:<token>" of an open server-side session (trainer.auth.sessions)
+        from .auth.sessions import load_user
 
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        return load_user(session_id)
 
 
 def load_content(app: Flask) -> None:
@@ -207,7 +205,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .audit.cli import audit_group
-    from .auth.cli import create_admin_command
+    from .auth.cli import create_admin_command, reset_second_factor_command
     from .content.cli import content_group
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
     from .program.cli import seed_demo_command
@@ -215,6 +213,7 @@ def register_commands(app: Flask) -> None:
     for command in (
         audit_group,
         create_admin_command,
+        reset_second_factor_command,
         content_group,
         seed_demo_command,
     ):

@@ -22,6 +22,12 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    #: server-side sessions (trainer.auth.sessions): a session ends after this many minutes
+    #: without a request, and this many hours after sign-in, whatever the user does
+    SESSION_IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 8
+    #: "Keep me signed in": a new token at every sign-in, never longer than 30 days
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
 
     #: Flask-Limiter storage; memory:// for one process, redis://host:6379 for several servers
     RATELIMIT_STORAGE_URI = "memory://"

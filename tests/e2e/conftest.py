@@ -102,14 +102,46 @@ def live_server(template_database, tmp_path):
 
 
 @pytest.fixture
-def sign_in(page, live_server):
-    """Sign in through the real form, as a person would."""
+def otp(live_server):
+    """A code from the user's authenticator app that the server has not accepted yet (a code
+    is accepted once, so a second one within 30 seconds is the next step's)."""
+    import time
+
+    import pyotp
+
+    from trainer.auth.second_factor import enrolment
+    from trainer.auth.services import find_user_by_email
+
+    def code(email: str) -> str:
+        with live_server.app.app_context():
+            factor = enrolment(find_user_by_email(email))
+            secret, last = factor.secret, factor.last_used_step
+            db.session.remove()
+        totp = pyotp.TOTP(secret)
+        while True:
+            current = int(time.time() // totp.interval)
+            step = current if last is None else max(current, last + 1)
+            if step <= current + 1:  # the server accepts one step ahead
+                return totp.generate_otp(step)
+            time.sleep(1)
+
+    return code
+
+
+@pytest.fixture
+def sign_in(page, live_server, otp):
+    """Sign in through the real form, as a person would (with a code from the app when the
+    account has a second factor)."""
 
     def sign_in_as(email: str, password: str = DEMO_PASSWORD):
         page.goto(live_server.url + "/login")
         page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        if page.url.split("?")[0].endswith("/login/code"):
+            page.get_by_label("Code from your authenticator app").fill(otp(email))
+            page.get_by_role("button", name="Continue").click()
 
     return sign_in_as
 

@@ -33,7 +33,7 @@ def yesterday(live_server) -> str:
 
 
 def test_trainee_logs_practice_supervisor_signs_and_the_competency_is_verified(
-    page, live_server, sign_in, assert_accessible
+    page, live_server, sign_in, assert_accessible, otp
 ):
     empathy = live_server.app.extensions["curriculum"].get("empathy")
     first = empathy.meta.competencies[0]
@@ -125,6 +125,9 @@ def test_trainee_logs_practice_supervisor_signs_and_the_competency_is_verified(
     assert_accessible("the workspace after a wrong password")
     page.get_by_label(MEANING).check()
     page.get_by_label("Your password").fill("demo-password")
+    page.get_by_label("Code from your authenticator app").fill(
+        otp("supervisor@example.org")
+    )
     page.get_by_role("button", name="Sign the ratings").click()
     signature = page.get_by_role("region", name="Electronic signature")
     expect(signature).to_contain_text("Signed by Sam Supervisor")
@@ -166,7 +169,7 @@ def test_trainee_logs_practice_supervisor_signs_and_the_competency_is_verified(
 
 
 def test_a_correction_is_signed_and_both_ratings_stay_visible(
-    page, live_server, sign_in, assert_accessible
+    page, live_server, sign_in, assert_accessible, otp
 ):
     empathy = live_server.app.extensions["curriculum"].get("empathy")
     first = empathy.meta.competencies[0]
@@ -194,6 +197,9 @@ def test_a_correction_is_signed_and_both_ratings_stay_visible(
     )
     page.get_by_label(MEANING).check()
     page.get_by_label("Your password").fill("demo-password")
+    page.get_by_label("Code from your authenticator app").fill(
+        otp("supervisor@example.org")
+    )
     page.get_by_role("button", name="Sign the correction").click()
     expect(
         page.get_by_role("heading", name=re.compile(r"^Correction: Taylor Trainee"))

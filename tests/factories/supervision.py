@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.factories.second_factor import fresh_code
 from tests.learning.quiztaker import answered
+from trainer.auth.second_factor import is_enrolled
 from trainer.content.loader import Module
 from trainer.core.tokens import new_submission_token
 from trainer.feedback.services import give_attempt_feedback
@@ -126,8 +128,14 @@ def draft_module(
 
 
 def sign(supervisor, trainee, period, password: str = PASSWORD):
+    """Sign as the supervisor would, with a fresh code from their second factor."""
     sign_off, _created = sign_period(
-        supervisor, trainee, period, password=password, token=new_submission_token()
+        supervisor,
+        trainee,
+        period,
+        password=password,
+        token=new_submission_token(),
+        code=fresh_code(supervisor) if is_enrolled(supervisor) else None,
     )
     return sign_off
 

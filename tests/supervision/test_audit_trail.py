@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.factories.second_factor import signed_in_code
 from tests.learning.quiztaker import answered
 from tests.pagetools import form_value
 from trainer.audit.models import AuditEvent
@@ -69,6 +70,7 @@ def test_the_whole_journey_is_audited_and_the_chain_verifies(
         ),
         "attest": "y",
         "password": "not-my-password",
+        "code": signed_in_code(client),
     }
     assert (
         client.post(f"/supervision/trainees/{trainee.id}/sign", data=sign).status_code

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.factories.second_factor import fresh_code
 from tests.factories.supervision import (
     draft,
     draft_module,
@@ -74,6 +75,7 @@ def correct(
         password=password,
         token=token or new_submission_token(),
         today=program_today(supervisor),
+        code=fresh_code(supervisor),
     )
 
 
@@ -101,7 +103,12 @@ class TestSign:
             None,
         )
         sign_off, created = sign_period(
-            supervisor, trainee, mid_year, password=PASSWORD, token="tok"
+            supervisor,
+            trainee,
+            mid_year,
+            password=PASSWORD,
+            token="tok",
+            code=fresh_code(supervisor),
         )
         assert created
         assert (sign_off.signer_id, sign_off.signer_name) == (
@@ -229,10 +236,20 @@ class TestSign:
     ):
         draft_module(supervisor, trainee, mid_year, module)
         first, created = sign_period(
-            supervisor, trainee, mid_year, password=PASSWORD, token="same"
+            supervisor,
+            trainee,
+            mid_year,
+            password=PASSWORD,
+            token="same",
+            code=fresh_code(supervisor),
         )
         again, created_again = sign_period(
-            supervisor, trainee, mid_year, password=PASSWORD, token="same"
+            supervisor,
+            trainee,
+            mid_year,
+            password=PASSWORD,
+            token="same",
+            code=fresh_code(supervisor),
         )
         assert created
         assert not created_again

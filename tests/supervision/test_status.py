@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories.second_factor import fresh_code
 from tests.factories.supervision import (
     draft,
     draft_module,
@@ -203,6 +204,7 @@ class TestVerified:
             rating(supervisor, 2, Observation.VIDEO_RECORDING),
             reason="Re-watched the recording.",
             password="correct-horse-battery",
+            code=fresh_code(supervisor),
             token=new_submission_token(),
             today=program_today(supervisor),
         )

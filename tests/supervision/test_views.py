@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.factories.second_factor import signed_in_code
 from tests.factories.supervision import (
     draft,
     draft_module,
@@ -21,7 +22,13 @@ from trainer.record.models import DraftRating, Observation, SignOff
 def sign_form(client, trainee, period, password=PASSWORD, attest="y"):
     page = client.get(f"/supervision/trainees/{trainee.id}?period={period.id}").text
     token = form_value(page, "token", action=f"/supervision/trainees/{trainee.id}/sign")
-    return {"period": period.id, "token": token, "password": password, "attest": attest}
+    return {
+        "period": period.id,
+        "token": token,
+        "password": password,
+        "attest": attest,
+        "code": signed_in_code(client),
+    }
 
 
 def draft_form(supervisor, competency_id, period, **values):
@@ -324,6 +331,7 @@ class TestCorrectionPage:
             "reason": "I had rated from memory; the recording shows less.",
             "attest": "y",
             "password": "wrong-password-here",
+            "code": signed_in_code(client),
         }
         assert client.post(url, data=data).status_code == 422
         response = client.post(url, data={**data, "password": PASSWORD})

@@ -2,18 +2,28 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, logout_user
 
 from trainer.core.access import public
 from trainer.core.extensions import limiter
 from trainer.core.unit_of_work import keep_despite_error
 
 from . import bp
+from .account_views import after_password
 from .decorators import login_required
 from .forms import LoginForm, LogoutForm
 from .home import home_url_for
 from .services import authenticate, normalise_email, record_logout
+from .sessions import end_session
 
 
 def safe_next(target: str | None) -> str | None:
@@ -63,9 +73,11 @@ def login():
             form.email.data, form.password.data, address=request.remote_addr
         )
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            flash(f"Signed in as {user.name}.", "success")
-            return redirect(safe_next(request.args.get("next")) or home_url_for(user))
+            return after_password(
+                user,
+                remember=form.remember.data,
+                next_url=safe_next(request.args.get("next")),
+            )
         form.password.errors.append("The e-mail address or password is not right.")
         keep_despite_error()  # the failed sign-in stays on record
         return render_template("auth/login.html", form=form), 401
@@ -79,6 +91,7 @@ def logout():
     if not form.validate_on_submit():
         return redirect(url_for("learning.catalogue"))
     record_logout(current_user)
+    end_session(session.get("_user_id"), "logout")
     logout_user()
     flash("You are signed out.", "success")
     return redirect(url_for("auth.login"))

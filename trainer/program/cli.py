@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from trainer.audit.checkpoints import take_checkpoint
 from trainer.core.extensions import db
 
-from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from .demo import DEMO_PASSWORD, DEMO_SECOND_FACTOR_KEY, DEMO_USERS, seed_demo
 
 
 @click.command("seed-demo")
@@ -31,3 +31,8 @@ def seed_demo_command() -> None:
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_USERS:
         click.echo(f"  {role.value:<10} {email}")
+    click.echo(
+        f"The supervisor and director also enter a code: add the key {DEMO_SECOND_FACTOR_KEY} "
+        'to an authenticator app, or run: python -c "import pyotp; '
+        f"print(pyotp.TOTP('{DEMO_SECOND_FACTOR_KEY}').now())\""
+    )

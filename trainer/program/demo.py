@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from trainer.auth.models import User
 from trainer.auth.permissions import Role
+from trainer.auth.second_factor import enrol_with_key, second_factor_required
 from trainer.auth.services import create_user, find_user_by_email
 from trainer.core.models import utcnow
 
@@ -29,6 +30,9 @@ DEMO_USERS = [
     ("director@example.org", "Dana Director", Role.DIRECTOR),
     ("reviewer@example.org", "Riley Reviewer", Role.REVIEWER),
 ]
+#: published on purpose, like the password: the demo supervisor and director sign in (and
+#: sign ratings) with codes from this TOTP key, which any authenticator app accepts
+DEMO_SECOND_FACTOR_KEY = "EBTRDEMOSECONDFACTORKEY234567ABC"
 DEMO_TRAINEE = "trainee@example.org"
 DEMO_SUPERVISOR = "supervisor@example.org"
 DEMO_PERIODS = ("Mid-year", "End-of-year")
@@ -50,6 +54,8 @@ def seed_demo() -> list[str]:
             continue
         user: User = _create_demo_user(email, name, role, program.id, cohort.id)
         created.append(f"{role.value} {user.email}")
+        if second_factor_required(user):
+            enrol_with_key(user, DEMO_SECOND_FACTOR_KEY)
     created += _seed_supervision(program)
     return created
 

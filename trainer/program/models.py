@@ -20,6 +20,10 @@ class Program(db.Model):
     )
     #: IANA time zone in which times are shown to the program's users
     timezone: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="UTC")
+    #: every member must sign in with a second factor (trainer.auth.second_factor)
+    require_second_factor: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=sa.false()
+    )
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
     cohorts: Mapped[list[Cohort]] = relationship(

@@ -285,3 +285,22 @@ def minimum_level(
 def program_today(user: User) -> date:
     """Today's date in the user's program time zone (UTC without a program)."""
     return today_in(user.program.timezone if user.program is not None else None)
+
+
+def set_program_requirement(
+    program: Program, required: bool, *, by: User | None
+) -> None:
+    """Require (or stop requiring) a second factor of every member of ``program``."""
+    if program.require_second_factor == required:
+        return
+    program.require_second_factor = required
+    db.session.flush()
+    record(
+        "program.second_factor_required"
+        if required
+        else "program.second_factor_optional",
+        actor=by,
+        subject=f"program:{program.id}",
+        payload={"required": required},
+        program_id=program.id,
+    )

@@ -99,6 +99,7 @@ def correct_rating(
     password: str,
     token: str,
     today: date,
+    code: str | None = None,
 ) -> tuple[SignOff, bool]:
     """Sign a new rating that supersedes ``original``, with a reason; returns (sign-off, created)."""
     require_assigned(signer, trainee.id, Action.SIGN)
@@ -111,7 +112,9 @@ def correct_rating(
     check_rating(data, today=today)
     check_evidence(trainee, original.module_slug, data)
     period = original.sign_off.period
-    authenticate_signer(signer, password, trainee=trainee, period=period)
+    authenticate_signer(
+        signer, password, trainee=trainee, period=period, code=code, token=token
+    )
     lock_chain()
     sign_off, signed, created = sign_once(
         signer,

@@ -11,6 +11,7 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
@@ -27,6 +28,7 @@ from trainer.practice.forms import Deidentified
 from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, Observation
 
 from .services import RatingInput
+from .signing import WrongCode
 
 NO_OPPORTUNITY = "none"
 
@@ -123,7 +125,18 @@ class SignatureFields(FlaskForm):
         validators=[DataRequired("Re-enter your password to sign."), Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
     )
+    #: asked for when the signer has a second factor (trainer.auth.second_factor)
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+def signature_field(form: SignatureFields, error: Exception):
+    """The field under which a refused signature's message belongs."""
+    return form.code if isinstance(error, WrongCode) else form.password
 
 
 class SignForm(SignatureFields):

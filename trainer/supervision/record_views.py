@@ -28,7 +28,7 @@ from trainer.record.rules import superseding
 from . import bp
 from .acknowledgements import acknowledge, acknowledgement_of
 from .corrections import correct_rating, correction_of, related_ratings
-from .forms import NO_OPPORTUNITY, AcknowledgeForm, CorrectRatingForm
+from .forms import NO_OPPORTUNITY, AcknowledgeForm, CorrectRatingForm, signature_field
 from .signing import WrongPassword, sign_off_ratings
 from .views import signature_rate_limit
 
@@ -168,13 +168,14 @@ def correct(rating_id: int):
             form.rating(),
             reason=form.reason.data,
             password=form.password.data,
+            code=form.code.data,
             token=form.token.data,
             today=program_today(current_user),
         )
     except WrongPassword as error:
         keep_despite_error()  # the failed signature stays on record
         g.signature_failed = True
-        form.password.errors.append(str(error))
+        signature_field(form, error).errors.append(str(error))
         return _render_correction(original, trainee, form, error.status_code)
     except TrainerError as error:
         form.form_errors.append(str(error))

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
+from trainer.auth.second_factor import is_enrolled, verify_second_factor
 from trainer.auth.services import check_password
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
@@ -58,9 +59,22 @@ DIRECT_OBSERVATION_MESSAGE = (
 )
 
 
+class WrongCode(WrongPassword):
+    """The signer has a second factor and the code is missing or wrong; nothing was signed."""
+
+
 def authenticate_signer(
-    signer: User, password: str, *, trainee: User, period: EvaluationPeriod
+    signer: User,
+    password: str,
+    *,
+    trainee: User,
+    period: EvaluationPeriod,
+    code: str | None = None,
+    token: str | None = None,
 ) -> None:
+    """The password, and the code of a signer with a second factor. A resubmission of a
+    signature already made (same token: a double click) needs no new code, since a code is
+    accepted once; it returns the existing signature and signs nothing new."""
     if not check_password(signer, password or ""):
         record(
             "supervision.signature_failed",
@@ -71,6 +85,23 @@ def authenticate_signer(
         logger.info("Signature by %s refused: wrong password", signer.id)
         raise WrongPassword(
             "The password is not right, so nothing was signed. Your drafts are kept; try again."
+        )
+    resubmitted = token is not None and find_by_token(signer, token) is not None
+    if (
+        is_enrolled(signer)
+        and not resubmitted
+        and not verify_second_factor(signer, code, purpose="signature")
+    ):
+        record(
+            "supervision.signature_failed",
+            actor=signer,
+            subject=f"user:{trainee.id}",
+            payload={"period_id": period.id, "reason": "second factor"},
+        )
+        logger.info("Signature by %s refused: wrong second-factor code", signer.id)
+        raise WrongCode(
+            "The code from your authenticator app is not right (or was already used), so "
+            "nothing was signed. Enter the code your app shows now."
         )
 
 
@@ -218,7 +249,13 @@ def drafts_to_sign(
 
 
 def sign_period(
-    signer: User, trainee: User, period: EvaluationPeriod, *, password: str, token: str
+    signer: User,
+    trainee: User,
+    period: EvaluationPeriod,
+    *,
+    password: str,
+    token: str,
+    code: str | None = None,
 ) -> tuple[SignOff, bool]:
     """Sign the supervisor's drafts of ``period`` for ``trainee``; returns (sign-off, created).
 
@@ -228,7 +265,9 @@ def sign_period(
     require_assigned(signer, trainee.id, Action.SIGN)
     if period.program_id != trainee.program_id:
         raise NotAssigned("There is no such evaluation period in this program.")
-    authenticate_signer(signer, password, trainee=trainee, period=period)
+    authenticate_signer(
+        signer, password, trainee=trainee, period=period, code=code, token=token
+    )
     lock_chain()
     drafts: list[DraftRating] = []
 

@@ -38,6 +38,7 @@ from .forms import (
     DraftForm,
     PeriodChoiceForm,
     SignForm,
+    signature_field,
 )
 from .services import (
     default_period,
@@ -307,12 +308,13 @@ def sign(trainee_id: int):
             trainee,
             period,
             password=form.password.data,
+            code=form.code.data,
             token=form.token.data,
         )
     except WrongPassword as error:
         keep_despite_error()  # the failed signature stays on record
         g.signature_failed = True
-        form.password.errors.append(str(error))
+        signature_field(form, error).errors.append(str(error))
         return render_workspace(trainee, periods, period, form, error.status_code)
     except TrainerError as error:
         form.form_errors.append(str(error))
