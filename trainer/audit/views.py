@@ -17,6 +17,7 @@ from flask_login import current_user
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.core.database import declare_read_only_request
+from trainer.core.requests import database_seq
 from trainer.extensions import db
 
 from . import bp
@@ -48,7 +49,7 @@ def events():
             status = 400
     page = EventPage([], None)
     if status == 200:
-        before = request.args.get("before", type=int)
+        before = request.args.get("before", type=database_seq)
         size = current_app.config["AUDIT_PAGE_SIZE"]
         page = program_events(
             program.id,

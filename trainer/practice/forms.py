@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -20,6 +19,7 @@ from wtforms.validators import (
 )
 
 from trainer.content.schema import RUBRIC_LABELS
+from trainer.core.forms import BoundedForm
 
 from .deidentify import describe, find_identifiers
 from .models import (
@@ -56,7 +56,7 @@ def _text(
     )
 
 
-class PracticeLogForm(FlaskForm):
+class PracticeLogForm(BoundedForm):
     """A new practice log; ``today`` (in the program's time zone) bounds the practice date."""
 
     competency = HiddenField(validators=[DataRequired()])
@@ -127,7 +127,7 @@ def scale_field(question: str) -> RadioField:
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(BoundedForm):
     helpful = scale_field(FEEDBACK_SCALES["helpful"])
     fit_to_goals = scale_field(FEEDBACK_SCALES["fit_to_goals"])
     approach = scale_field(FEEDBACK_SCALES["approach"])

@@ -18,6 +18,7 @@ from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.models import TrainerError
+from trainer.core.requests import database_id
 from trainer.extensions import db, limiter
 from trainer.learning.services import visible_module
 from trainer.practice.services import new_submission_token, program_today
@@ -79,7 +80,7 @@ signature_rate_limit = limiter.limit(
 
 def _periods_and_choice():
     periods = evaluation_periods(current_user.program_id)
-    requested = request.args.get("period", type=int)
+    requested = request.args.get("period", type=database_id)
     chosen = (
         next((p for p in periods if p.id == requested), None) if requested else None
     )
@@ -223,7 +224,7 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
     if competency is None:
         abort(404)
     periods = evaluation_periods(trainee.program_id)
-    period_id = request.form.get(f"{competency.id}-period", type=int)
+    period_id = request.form.get(f"{competency.id}-period", type=database_id)
     if period_id is None:
         abort(400)
     period = next((p for p in periods if p.id == period_id), None)
@@ -304,7 +305,7 @@ def sign(trainee_id: int):
     trainee = assigned_trainee_or_404(trainee_id)
     periods = evaluation_periods(trainee.program_id)
     form = SignForm()
-    period_id = request.form.get("period", type=int)
+    period_id = request.form.get("period", type=database_id)
     if period_id is None:
         abort(400)
     period = period_of_program(trainee.program_id, period_id)
