@@ -5,6 +5,7 @@ the log. Each test failed on commit a679362."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import time
 from datetime import timedelta
@@ -13,17 +14,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, AuthActions
-from tests.factories.supervision import (  # noqa: F401
-    assigned,
-    curriculum,
-    mid_year,
-    module,
-    other_module,
-    other_supervisor,
-    other_trainee,
-    periods,
-    world,
-)
 from tests.pagetools import check_page, form_value
 from tests.test_access import VARIABLE, routes
 from trainer.auth.permissions import Role, has_permission
@@ -233,11 +223,14 @@ class TestNoServerErrorFromAnyInput:
 
         with app.app_context():
             fingerprint = signing_key().fingerprint
-        document = (
-            '{"checkpoint": {"type": "ebtr-trainer/audit-checkpoint/v1", "seq": %d, '
-            '"hash": "%s", "time": "2026-11-25T16:00:00.000000Z", "key_fingerprint": "%s"}, '
-            '"signature": "%s"}'
-        ) % (2**53 + 1, "a" * 64, fingerprint, "A" * 86 + "==")
+        body = {
+            "type": "ebtr-trainer/audit-checkpoint/v1",
+            "seq": 2**53 + 1,
+            "hash": "a" * 64,
+            "time": "2026-11-25T16:00:00.000000Z",
+            "key_fingerprint": fingerprint,
+        }
+        document = json.dumps({"checkpoint": body, "signature": "A" * 86 + "=="})
         response = client.post("/verify", data={"document": document})
         assert response.status_code == 422
         assert "from 1 to 9007199254740991" in response.text
