@@ -37,9 +37,10 @@ class Storable:
         limit = self.length.max
         for value in values:
             if len(value) > limit:
-                message = (
-                    self.length.message
-                    or "Shorten this to at most %(max)d characters (it has %(length)d)."
+                message = self.length.message or field.ngettext(
+                    "Field cannot be longer than %(max)d character.",
+                    "Field cannot be longer than %(max)d characters.",
+                    limit,
                 )
                 raise StopValidation(
                     message
