@@ -112,6 +112,24 @@ class TestOneRequestCannotStopAWorker:
         # what the trainee typed in the other fields is still in the form
         assert "I could have linked the two statements sooner." in response.text
 
+    def test_every_form_of_the_app_bounds_its_fields(self, app):
+        from flask_wtf import FlaskForm
+
+        from trainer.core.forms import BoundedForm
+
+        def subclasses(base):
+            for sub in base.__subclasses__():
+                yield sub
+                yield from subclasses(sub)
+
+        forms = [
+            form
+            for form in subclasses(FlaskForm)
+            if form.__module__.startswith("trainer.") and form is not BoundedForm
+        ]
+        assert len(forms) > 10
+        assert [f.__name__ for f in forms if not issubclass(f, BoundedForm)] == []
+
 
 class TestNoServerErrorFromAnyInput:
     def test_a_nul_byte_in_a_text_field_is_a_form_error_that_keeps_the_input(

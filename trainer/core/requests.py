@@ -59,11 +59,10 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
-        # X-Forwarded-For/-Proto/-Host/-Port from exactly that many proxies; anything a
-        # client sends beyond them is ignored, so rate limits key on the real client.
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
-        )
+        # X-Forwarded-For/-Proto from exactly that many proxies; anything a client sends
+        # beyond them is ignored, so rate limits key on the real client. Host is not taken
+        # from the proxy: redirects are relative.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     @app.before_request
     def _refuse_nul_in_address():
