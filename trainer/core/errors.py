@@ -37,7 +37,7 @@ def render_error(code: int, description: str | None = None):
     return render_template(template, code=code, description=description), code
 
 
-def _too_many_requests():
+def _too_many_requests(error: HTTPException):
     """The 429 page says when to try again (and Retry-After says it to programs), never the
     raw limit ("5 per 1 minute")."""
     limit = limiter.current_limit
@@ -49,7 +49,11 @@ def _too_many_requests():
     else:
         minutes = math.ceil(seconds / 60)
         wait = f"{minutes} minutes"
-    body, code = render_error(429, f"Try again in {wait}.")
+    # a limit's own message (e.g. "Too many failed signatures."), never the limit itself
+    limit_of_error = getattr(error, "limit", None)
+    own = getattr(limit_of_error, "error_message", None)
+    said = f"{own} " if isinstance(own, str) else ""
+    body, code = render_error(429, f"{said}Try again in {wait}.")
     response = make_response(body, code)
     response.headers["Retry-After"] = str(seconds)
     return response
@@ -70,7 +74,7 @@ def register_error_handlers(app: Flask) -> None:
         if error.code >= 500:
             db.session.rollback()
         if error.code == 429:
-            return _too_many_requests()
+            return _too_many_requests(error)
         body, code = render_error(
             error.code, error.description if error.code == 400 else None
         )

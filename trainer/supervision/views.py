@@ -74,7 +74,7 @@ signature_rate_limit = limiter.limit(
     key_func=signer_key,
     methods=["POST"],
     deduct_when=signature_failed,
-    error_message="Too many failed signatures. Wait a few minutes before you try again.",
+    error_message="Too many failed signatures.",
 )
 
 
