@@ -15,7 +15,7 @@ COVERAGE ?= --cov=trainer --cov-branch --cov-report=term:skip-covered --cov-fail
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev run test e2e lint format db-upgrade db-reset seed bench check-content
+.PHONY: help install dev run test e2e fuzz lint format db-upgrade db-reset seed bench check-content
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ test: install ## run the whole suite, browser tests included (T=path to narrow i
 
 e2e: install ## run only the browser journeys
 	$(BIN)/pytest -m e2e tests/e2e
+
+# generated inputs per route and role for `make fuzz` (the suite runs 20)
+FUZZ_EXAMPLES ?= 2000
+
+fuzz: install ## fuzz every route as every role, 2,000 inputs each; prints the counts and 5xx
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -s -q tests/core/test_fuzz.py
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check trainer tests bench

@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_configuration(app, test_config)
+    register_request_limits(app)
     register_extensions(app)
     load_content(app)
     register_blueprints(app)
@@ -72,8 +73,9 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
             f"sqlite:///{Path(app.instance_path) / 'trainer.sqlite3'}"
         )
     if not development:
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+        # Not setdefault: Flask's own defaults already hold SESSION_COOKIE_SECURE=False.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["CONTENT_ROOT"] = app.config.get("CONTENT_ROOT") or str(ROOT)
 
 
@@ -87,6 +89,12 @@ def _development_secret(app: Flask) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def register_request_limits(app: Flask) -> None:
+    from .core import requests
+
+    requests.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -12,7 +12,11 @@ class Defaults:
     # Secrets have no default outside development: create_app refuses to start without them.
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    #: hide_parameters: a logged SQL error shows the statement, never what a user wrote
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+    }
     SQLALCHEMY_RECORD_QUERIES = False
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -28,11 +32,27 @@ class Defaults:
     SESSION_ABSOLUTE_HOURS = 8
     #: "Keep me signed in": a new token at every sign-in, never longer than 30 days
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    #: outside development the session and remember-me cookies are Secure and every response
+    #: carries Strict-Transport-Security with this max-age (seconds)
+    HSTS_MAX_AGE = 31536000
+
+    #: the largest request body (bytes), URL-encoded forms included: the longest form with
+    #: every character percent-encoded is under 250 kB; a larger body gets 413 unread
+    MAX_CONTENT_LENGTH = 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_FORM_PARTS = 1000
+    #: how many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, the
+    #: client's address is the connection's)
+    TRUSTED_PROXIES = 0
 
     #: Flask-Limiter storage; memory:// for one process, redis://host:6379 for several servers
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    #: failed sign-ins allowed per account from one address (the owner, at another address,
+    #: is never locked out by someone else's guesses)
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    #: failed sign-ins allowed per address, whatever the account; successful ones are not
+    #: counted, so a class signing in from one clinic network is never refused
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute;200 per hour"
     #: failed electronic signatures (wrong password) allowed per supervisor
     SIGNATURE_LIMIT_PER_USER = "5 per 15 minutes;20 per day"

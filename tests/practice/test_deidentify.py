@@ -3,8 +3,12 @@ and ordinary clinical writing with numbers in it is left alone."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from bench.adversarial import worst_texts
+from trainer.practice.forms import TEXT_LIMIT
 from trainer.privacy.deidentify import (
     DATE,
     DATE_OF_BIRTH,
@@ -124,3 +128,44 @@ def test_the_message_summarises_many_findings():
     text = "a@b.org c@d.org e@f.org g@h.org h@i.org"
     message = describe(find_identifiers(text))
     assert "2 more" in message
+
+
+def _cpu_seconds(text: str, repeat: int = 2) -> float:
+    """The least CPU time of this thread over ``repeat`` checks (other processes on the machine
+    do not count, so the figure is steady under load)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.thread_time()
+        find_identifiers(text)
+        best = min(best, time.thread_time() - start)
+    return best
+
+
+@pytest.fixture(scope="module")
+def longest_texts_timed() -> dict[str, float]:
+    """Seconds to check each worst text at the longest length a form accepts."""
+    return {name: _cpu_seconds(text) for name, text in worst_texts(TEXT_LIMIT).items()}
+
+
+class TestTheCheckTakesLinearTime:
+    """Quadratic patterns let one long field hold a worker for half a minute (the probe's
+    finding 1). Each of the worst texts (bench/adversarial.py) is timed at the longest length a
+    form accepts and at a quarter of it: linear time is four times as long, quadratic sixteen."""
+
+    def test_four_times_the_text_takes_at_most_eight_times_as_long(
+        self, longest_texts_timed
+    ):
+        short = worst_texts(TEXT_LIMIT // 4)
+        slow = {}
+        for name, seconds in longest_texts_timed.items():
+            if seconds > 0.002:  # below that the ratio is timer noise
+                ratio = seconds / max(_cpu_seconds(short[name]), 1e-6)
+                if ratio > 8:
+                    slow[name] = round(ratio, 1)
+        assert not slow, f"super-linear on {slow}"
+
+    def test_the_longest_text_a_form_accepts_is_checked_well_under_100_ms(
+        self, longest_texts_timed
+    ):
+        name, seconds = max(longest_texts_timed.items(), key=lambda item: item[1])
+        assert seconds < 0.1, (name, seconds)

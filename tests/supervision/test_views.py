@@ -280,6 +280,8 @@ class TestSigning:
             data={**data, "password": PASSWORD},
         )
         assert right.status_code == 429
+        assert "Too many failed signatures. Try again in" in right.text
+        assert int(right.headers["Retry-After"]) > 60
         assert db.session.scalar(sa.select(sa.func.count(DraftRating.id))) == len(
             module.meta.competencies
         )

@@ -49,6 +49,8 @@ SIGNED_DATA = (
     "the RFC 8785 (JSON Canonicalization Scheme) serialisation of checkpoint, in UTF-8"
 )
 
+#: the largest integer RFC 8785 (I-JSON) can sign: 2**53 - 1
+MAX_JSON_INTEGER = 2**53 - 1
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 _BODY_KEYS = {"type", "seq", "hash", "time", "key_fingerprint"}
@@ -226,10 +228,18 @@ def parse_document(data: bytes | str) -> SignedCheckpoint:
         document = json.loads(data)
     except UnicodeDecodeError:
         raise CheckpointInvalid("The checkpoint is not UTF-8 text.") from None
+    except RecursionError:
+        raise CheckpointInvalid(
+            "This is not a checkpoint: it is nested far too deeply."
+        ) from None
     except json.JSONDecodeError as error:
         raise CheckpointInvalid(
             f"The checkpoint is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
             "it may be truncated."
+        ) from None
+    except ValueError:  # a number of more than 4,300 digits
+        raise CheckpointInvalid(
+            "This is not a checkpoint: it holds a number far too long."
         ) from None
     if not isinstance(document, dict) or not isinstance(
         document.get("checkpoint"), dict
@@ -254,9 +264,13 @@ def _check_body(body: dict[str, Any]) -> None:
             f'The checkpoint\'s type is {body["type"]!r}, not "{CHECKPOINT_TYPE}".'
         )
     seq = body["seq"]
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+    if (
+        not isinstance(seq, int)
+        or isinstance(seq, bool)
+        or not 1 <= seq <= MAX_JSON_INTEGER
+    ):
         raise CheckpointInvalid(
-            "The checkpoint's seq must be a whole number of at least 1."
+            f"The checkpoint's seq must be a whole number from 1 to {MAX_JSON_INTEGER}."
         )
     for name in ("hash", "key_fingerprint"):
         if not isinstance(body[name], str) or not _HEX64.fullmatch(body[name]):

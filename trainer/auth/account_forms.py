@@ -1,6 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+from trainer.core.forms import BoundedForm
 
 from .passwords import StrongPassword
 
@@ -9,7 +10,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SecondFactorCodeForm(FlaskForm):
+class SecondFactorCodeForm(BoundedForm):
     """The code at sign-in: six digits from the app, or a recovery code."""
 
     code = StringField(
@@ -21,7 +22,7 @@ class SecondFactorCodeForm(FlaskForm):
     submit = SubmitField("Continue")
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(BoundedForm):
     code = StringField(
         "The 6-digit code your app shows",
         validators=[DataRequired("Enter the code your app shows."), Length(max=40)],
@@ -31,7 +32,7 @@ class EnrolForm(FlaskForm):
     submit = SubmitField("Turn on the second factor")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BoundedForm):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired("Enter your current password."), Length(max=1024)],
@@ -57,5 +58,5 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField("Change the password")
 
 
-class SignOutEverywhereForm(FlaskForm):
+class SignOutEverywhereForm(BoundedForm):
     submit = SubmitField("Sign out of every device")

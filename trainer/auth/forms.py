@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from trainer.core.forms import BoundedForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(BoundedForm):
     email = EmailField(
         "E-mail address",
         validators=[DataRequired(), Email(), Length(max=254)],
@@ -19,5 +20,5 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(BoundedForm):
     submit = SubmitField("Sign out")

@@ -31,7 +31,10 @@ def safe_next(target: str | None) -> str | None:
     drop tabs and newlines, so "/\\host" or "/<tab>/host" would leave the site."""
     if not target or "\\" in target or not target.isprintable():
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. "//[": an unclosed IPv6 host
+        return None
     if (
         parts.scheme
         or parts.netloc
@@ -43,7 +46,14 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _account_key() -> str:
-    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+    """One account from one address: someone guessing from elsewhere cannot lock the owner out."""
+    email = normalise_email(request.form.get("email", ""))[:254]
+    return f"account:{email}|{request.remote_addr}"
+
+
+def _failed(response) -> bool:
+    """Only failed sign-ins count towards the limits (a wrong password answers 401)."""
+    return response.status_code == 401
 
 
 def _login_limit_per_account() -> str:
@@ -62,8 +72,13 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit_per_address, methods=["POST"])
-@limiter.limit(_login_limit_per_account, key_func=_account_key, methods=["POST"])
+@limiter.limit(_login_limit_per_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _login_limit_per_account,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(home_url_for(current_user))

@@ -4,14 +4,20 @@ database."""
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from trainer.core.extensions import db
+from trainer.core.extensions import db, limiter
+from trainer.core.logging import RedactExceptions
 
 logger = logging.getLogger(__name__)
+# Whatever handler shows this logger's records (stdout, a test's capture), never the messages
+# of the exceptions it logs: they can quote what a user wrote.
+logger.addFilter(RedactExceptions())
 
 
 class TrainerError(Exception):
@@ -20,7 +26,7 @@ class TrainerError(Exception):
     status_code = 400
 
 
-PAGES = {400, 401, 403, 404, 405, 429, 500}
+PAGES = {400, 401, 403, 404, 405, 413, 429, 500}
 
 
 def wants_json() -> bool:
@@ -38,6 +44,28 @@ def render_error(code: int, description: str | None = None):
     return render_template(template, code=code, description=description), code
 
 
+def _too_many_requests(error: HTTPException):
+    """The 429 page says when to try again (and Retry-After says it to programs), never the
+    raw limit ("5 per 1 minute")."""
+    limit = limiter.current_limit
+    seconds = 60
+    if limit is not None and limit.breached:
+        seconds = max(1, math.ceil(limit.reset_at - time.time()))
+    if seconds < 120:
+        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = f"{minutes} minutes"
+    # a limit's own message (e.g. "Too many failed signatures."), never the limit itself
+    limit_of_error = getattr(error, "limit", None)
+    own = getattr(limit_of_error, "error_message", None)
+    said = f"{own} " if isinstance(own, str) else ""
+    body, code = render_error(429, f"{said}Try again in {wait}.")
+    response = make_response(body, code)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
@@ -52,8 +80,10 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if error.code >= 500:
             db.session.rollback()
+        if error.code == 429:
+            return _too_many_requests(error)
         body, code = render_error(
-            error.code, error.description if error.code in (400, 429) else None
+            error.code, error.description if error.code == 400 else None
         )
         response = make_response(body, code)
         # Keep what the exception says about the request, e.g. Allow on a 405 (RFC 9110).

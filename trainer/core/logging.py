@@ -3,10 +3,45 @@
 from __future__ import annotations
 
 import logging
+import re
+import traceback
 import uuid
 from logging.config import dictConfig
 
 from flask import Flask, g, has_request_context, request
+
+#: a client's X-Request-Id is kept only in this shape; anything else could forge a log line
+REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+class RedactExceptions(logging.Filter):
+    """A logged traceback keeps its frames and the exceptions' types, never their messages:
+    a message can quote what a user wrote (a database error its parameters, a ValueError the
+    value it refused), and records must not leave clinical text in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redacted_traceback(record.exc_info[1])
+        return True
+
+
+def redacted_traceback(error: BaseException) -> str:
+    lines: list[str] = []
+    for line in traceback.TracebackException.from_exception(error).format():
+        lines.extend(line.rstrip("\n").split("\n"))
+    kept = []
+    for line in lines:
+        stripped = line.strip()
+        if line.startswith(" ") or stripped.startswith(
+            "Traceback (most recent call last)"
+        ):
+            kept.append(line)  # frames and source lines: the code, not the data
+        elif stripped.startswith(("During handling", "The above exception")):
+            kept.append(line)
+        elif stripped:
+            # "module.Error: message" -> "module.Error: (message withheld)"
+            kept.append(stripped.split(":", 1)[0] + ": (message withheld)")
+    return "\n".join(kept)
 
 
 class RequestIdFilter(logging.Filter):
@@ -20,9 +55,7 @@ def configure_logging(app: Flask) -> None:
     def _assign_request_id():
         incoming = request.headers.get("X-Request-Id", "")
         g.request_id = (
-            incoming[:64]
-            if incoming.isprintable() and incoming
-            else uuid.uuid4().hex[:16]
+            incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex[:16]
         )
 
     if app.testing:
@@ -31,7 +64,10 @@ def configure_logging(app: Flask) -> None:
         {
             "version": 1,
             "disable_existing_loggers": False,
-            "filters": {"request_id": {"()": RequestIdFilter}},
+            "filters": {
+                "request_id": {"()": RequestIdFilter},
+                "redact_exceptions": {"()": RedactExceptions},
+            },
             "formatters": {
                 "default": {
                     "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
@@ -41,7 +77,7 @@ def configure_logging(app: Flask) -> None:
                 "stdout": {
                     "class": "logging.StreamHandler",
                     "stream": "ext://sys.stdout",
-                    "filters": ["request_id"],
+                    "filters": ["request_id", "redact_exceptions"],
                     "formatter": "default",
                 }
             },

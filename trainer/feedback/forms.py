@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
+from trainer.core.forms import BoundedForm
 from trainer.practice.forms import _text
 
 from .models import FEEDBACK_SCALES
@@ -19,7 +19,7 @@ def scale_field(question: str) -> RadioField:
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(BoundedForm):
     helpful = scale_field(FEEDBACK_SCALES["helpful"])
     fit_to_goals = scale_field(FEEDBACK_SCALES["fit_to_goals"])
     approach = scale_field(FEEDBACK_SCALES["approach"])

@@ -1,14 +1,15 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired
 
+from trainer.core.forms import BoundedForm
 
-class StartQuizForm(FlaskForm):
+
+class StartQuizForm(BoundedForm):
     state = HiddenField(validators=[DataRequired()])
     submit = SubmitField("Start the quiz")
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(BoundedForm):
     """One step of a quiz; the options are set from the step being answered."""
 
     state = HiddenField(validators=[DataRequired()])
@@ -16,6 +17,6 @@ class AnswerForm(FlaskForm):
     submit = SubmitField("Continue")
 
 
-class SubmitAttemptForm(FlaskForm):
+class SubmitAttemptForm(BoundedForm):
     state = HiddenField(validators=[DataRequired()])
     submit = SubmitField("Submit my attempt")

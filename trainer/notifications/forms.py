@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from trainer.core.forms import BoundedForm
 
-class MarkSeenForm(FlaskForm):
+
+class MarkSeenForm(BoundedForm):
     submit = SubmitField("Mark all as seen")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -20,6 +19,7 @@ from wtforms.validators import (
 )
 
 from trainer.content.schema import RUBRIC_LABELS
+from trainer.core.forms import BoundedForm
 from trainer.privacy.deidentify import describe, find_identifiers
 from trainer.record.models import (
     CLINIC_TYPE_LABELS,
@@ -54,7 +54,7 @@ def _text(
     )
 
 
-class PracticeLogForm(FlaskForm):
+class PracticeLogForm(BoundedForm):
     """A new practice log; ``today`` (in the program's time zone) bounds the practice date."""
 
     competency = HiddenField(validators=[DataRequired()])

@@ -4,10 +4,26 @@ Practice logs and other free text kept in the record must be de-identified. This
 safety net, not a guarantee: it catches the identifiers that have a recognisable shape (e-mail
 addresses, phone numbers, full dates such as a date of birth, record and ID numbers) and says
 what to remove. Names cannot be recognised reliably and are left to the writer.
+
+The check runs on every form submission, so its time must grow linearly with the text (a
+backtracking pattern that is quadratic let one request hold a worker for half a minute). Each
+pattern keeps to three rules that make Python's backtracking engine linear:
+
+- an unbounded repetition starts only at the start of a run: a lookbehind refuses a start inside
+  a run of the characters it repeats (e-mail, long numbers), or a literal keyword must come first
+  (record numbers, dates of birth), so no two attempts scan the same run;
+- two adjacent repetitions never match the same character (spaces, then an optional word with
+  the spaces after it; not spaces, an optional word, spaces again), so backtracking out of one
+  costs one step per character;
+- everything else is bounded (two to six digits, up to twelve characters).
+
+tests/practice/test_deidentify.py times the worst inputs at two lengths, and
+bench/bench_deidentify.py measures the longest text a form accepts.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -31,11 +47,14 @@ _CALENDAR = (
 )
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (EMAIL, re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)),
+    (
+        EMAIL,
+        re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE),
+    ),
     (
         DATE_OF_BIRTH,
         re.compile(
-            r"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date)[\s:#-]*[^\n\d]{0,12}?"
+            r"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date)[\s:#-]*+[^\n\d]{0,12}?"
             r"(?:" + _CALENDAR + r"|\d+)",
             re.IGNORECASE,
         ),
@@ -70,7 +89,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:mrn|m\.r\.n\.?|ssn|nhs|medicaid|medicare"
             r"|(?:medical\s+)?record|chart|case|file|patient|client|member|account|insurance|policy|id)"
-            r"\s*(?:number|no\.?|num\.?|nr\.?|#|id)?\s*[:#=]?\s*[A-Z]{0,3}-?\d(?:[\d-]|\s(?=\d)){2,}\b",
+            r"\s*(?:(?:number|no\.?|num\.?|nr\.?|#|id)\s*)?(?:[:#=]\s*)?[A-Z]{0,3}-?\d(?:[\d-]|\s(?=\d)){2,}\b",
             re.IGNORECASE,
         ),
     ),
@@ -113,20 +132,23 @@ def _plausible(kind: str, text: str) -> bool:
 def find_identifiers(text: str) -> list[Finding]:
     """The identifier-like passages of ``text``, in order, without overlaps."""
     findings: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    # the spans taken so far, disjoint and sorted: an overlap check is two comparisons
+    starts: list[int] = []
+    ends: list[int] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(
-                start < other_end and other_start < end
-                for other_start, other_end in taken
+            index = bisect.bisect_right(starts, start)
+            if (index > 0 and ends[index - 1] > start) or (
+                index < len(starts) and starts[index] < end
             ):
                 continue
             found = match.group(0).strip()
             if not _plausible(kind, found):
                 continue
             findings.append(Finding(kind, found, start, end))
-            taken.append((start, end))
+            starts.insert(index, start)
+            ends.insert(index, end)
     return sorted(findings, key=lambda finding: finding.start)
 
 

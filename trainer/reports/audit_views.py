@@ -20,6 +20,7 @@ from trainer.audit.services import EventFilters, EventPage, program_events
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.core.extensions import db
+from trainer.core.requests import database_seq
 
 from . import audit_bp
 from .forms import EventFilterForm, VerifyChainForm
@@ -38,7 +39,7 @@ def events():
             status = 400
     page = EventPage([], None)
     if status == 200:
-        before = request.args.get("before", type=int)
+        before = request.args.get("before", type=database_seq)
         size = current_app.config["AUDIT_PAGE_SIZE"]
         page = program_events(
             program.id,

@@ -3,20 +3,31 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from trainer.audit.checkpoints import MAX_DOCUMENT_BYTES
 from trainer.audit.services import EventFilters
+from trainer.core.forms import BoundedForm
 
 
 def _strip_lower(value: str | None) -> str | None:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-class EventFilterForm(FlaskForm):
+#: the dates a filter may name: the program's time zone and the day after date_to stay in range
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def _in_range(form, field) -> None:
+    if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(
+            f"Give a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
+        )
+
+
+class EventFilterForm(BoundedForm):
     """The filters of the audit page, sent by GET (no CSRF token: it changes nothing)."""
 
     class Meta:
@@ -41,8 +52,8 @@ class EventFilterForm(FlaskForm):
         filters=[_strip_lower],
         render_kw={"autocomplete": "off", "placeholder": "e.g. attempt.submitted"},
     )
-    date_from = DateField("From (date)", validators=[Optional()])
-    date_to = DateField("To (date, inclusive)", validators=[Optional()])
+    date_from = DateField("From (date)", validators=[Optional(), _in_range])
+    date_to = DateField("To (date, inclusive)", validators=[Optional(), _in_range])
     submit = SubmitField("Filter")
 
     def validate_actor(self, field: StringField) -> None:
@@ -80,11 +91,11 @@ def _midnight(day: date | None, zone: ZoneInfo) -> datetime | None:
     return None if day is None else datetime.combine(day, time.min, tzinfo=zone)
 
 
-class VerifyChainForm(FlaskForm):
+class VerifyChainForm(BoundedForm):
     submit = SubmitField("Verify now")
 
 
-class CheckpointForm(FlaskForm):
+class CheckpointForm(BoundedForm):
     """A checkpoint to check on /verify: pasted, or uploaded as a file."""
 
     document = TextAreaField(

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from trainer.content.schema import RUBRIC_LABELS
+from trainer.core.forms import BoundedForm
 from trainer.practice.forms import Deidentified
 from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, Observation
 
@@ -38,7 +38,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RatingForm(FlaskForm):
+class RatingForm(BoundedForm):
     """One competency's rating; the evidence choices are the trainee's logs and attempts."""
 
     level = RadioField(
@@ -59,6 +59,8 @@ class RatingForm(FlaskForm):
             *((o.value, label) for o, label in OBSERVATION_LABELS.items()),
         ],
         validators=[Optional()],
+        # whitespace is no choice: without this, Optional() let " " through to Observation(" ")
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )
     observed_on = DateField("Date observed", validators=[Optional()])
     comment = TextAreaField(
@@ -114,7 +116,7 @@ class DraftForm(RatingForm):
     submit = SubmitField("Save draft")
 
 
-class SignatureFields(FlaskForm):
+class SignatureFields(BoundedForm):
     """The electronic signature: the meaning, ticked, and the signer's password re-entered."""
 
     attest = BooleanField(
@@ -157,11 +159,11 @@ class CorrectRatingForm(RatingForm, SignatureFields):
     submit = SubmitField("Sign the correction")
 
 
-class DiscardDraftForm(FlaskForm):
+class DiscardDraftForm(BoundedForm):
     submit = SubmitField("Discard draft")
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(BoundedForm):
     response = TextAreaField(
         "Your written response (optional)",
         validators=[Optional(), Length(max=4000), Deidentified()],
@@ -170,7 +172,7 @@ class AcknowledgeForm(FlaskForm):
     submit = SubmitField("Acknowledge this evaluation")
 
 
-class PeriodChoiceForm(FlaskForm):
+class PeriodChoiceForm(BoundedForm):
     """A GET form that picks the evaluation period shown in the workspace."""
 
     class Meta:

@@ -19,6 +19,7 @@ from trainer.auth.permissions import Permission
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import limiter
+from trainer.core.requests import database_id
 from trainer.core.tokens import new_submission_token
 from trainer.core.unit_of_work import keep_despite_error
 from trainer.program.catalogue import visible_module
@@ -68,13 +69,13 @@ signature_rate_limit = limiter.limit(
     key_func=signer_key,
     methods=["POST"],
     deduct_when=signature_failed,
-    error_message="Too many failed signatures. Wait a few minutes before you try again.",
+    error_message="Too many failed signatures.",
 )
 
 
 def _periods_and_choice():
     periods = evaluation_periods(current_user.program_id)
-    requested = request.args.get("period", type=int)
+    requested = request.args.get("period", type=database_id)
     chosen = (
         next((p for p in periods if p.id == requested), None) if requested else None
     )
@@ -218,7 +219,7 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
     if competency is None:
         abort(404)
     periods = evaluation_periods(trainee.program_id)
-    period_id = request.form.get(f"{competency.id}-period", type=int)
+    period_id = request.form.get(f"{competency.id}-period", type=database_id)
     if period_id is None:
         abort(400)
     period = next((p for p in periods if p.id == period_id), None)
@@ -294,7 +295,7 @@ def sign(trainee_id: int):
     trainee = trainee_or_404(trainee_id, Action.SIGN)
     periods = evaluation_periods(trainee.program_id)
     form = SignForm()
-    period_id = request.form.get("period", type=int)
+    period_id = request.form.get("period", type=database_id)
     if period_id is None:
         abort(400)
     period = period_of_program(trainee.program_id, period_id)
