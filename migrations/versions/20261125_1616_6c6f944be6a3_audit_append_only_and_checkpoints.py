@@ -1,7 +1,7 @@
 """audit: append-only audit events and attempts, signed checkpoints
 
 The database itself refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL) on audit_events,
-attempts and checkpoints (trainer.core.immutability); checkpoints hold the signed chain heads.
+attempts and checkpoints (the trigger helpers below, frozen as they were when this migration was written); checkpoints hold the signed chain heads.
 
 Revision ID: 6c6f944be6a3
 Revises: b2804faa7385
@@ -11,13 +11,64 @@ Create Date: 2026-11-25 16:16:57.960889
 from alembic import op
 import sqlalchemy as sa
 
-from trainer.core.immutability import create_function, drop_append_only, drop_function, make_append_only
 
 # revision identifiers, used by Alembic.
 revision = '6c6f944be6a3'
 down_revision = 'b2804faa7385'
 branch_labels = None
 depends_on = None
+
+
+# --- append-only trigger helpers, frozen with this migration ---------------------------------
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION trainer_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+
+
+def create_function() -> None:
+    """PostgreSQL: the shared trigger function (SQLite needs none)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_FUNCTION)
+
+
+def drop_function() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS trainer_refuse_change()")
+
+
+def make_append_only(table: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_FUNCTION)
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION trainer_refuse_change()"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION trainer_refuse_change()"
+        )
+    else:
+        for operation in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END"
+            )
+
+
+def drop_append_only(table: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+    else:
+        for operation in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
+
 
 APPEND_ONLY = ("audit_events", "attempts", "checkpoints")
 

@@ -4,7 +4,7 @@ acknowledgements and notifications
 
 Practice logs, feedback, sign-offs, signed ratings and acknowledgements are append-only: the
 database refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL) on them
-(trainer.core.immutability). Draft ratings, notifications, assignments, periods and minimum
+(the trigger helpers below, frozen as they were when this migration was written). Draft ratings, notifications, assignments, periods and minimum
 levels stay mutable.
 
 Revision ID: 0c3110193c63
@@ -15,7 +15,6 @@ Create Date: 2026-11-25 16:19:01.810824
 from alembic import op
 import sqlalchemy as sa
 
-from trainer.core.immutability import create_function, drop_append_only, make_append_only
 
 
 # revision identifiers, used by Alembic.
@@ -23,6 +22,58 @@ revision = '0c3110193c63'
 down_revision = '6c6f944be6a3'
 branch_labels = None
 depends_on = None
+
+
+# --- append-only trigger helpers, frozen with this migration ---------------------------------
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION trainer_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+
+
+def create_function() -> None:
+    """PostgreSQL: the shared trigger function (SQLite needs none)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_FUNCTION)
+
+
+def drop_function() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS trainer_refuse_change()")
+
+
+def make_append_only(table: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_FUNCTION)
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION trainer_refuse_change()"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION trainer_refuse_change()"
+        )
+    else:
+        for operation in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END"
+            )
+
+
+def drop_append_only(table: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+    else:
+        for operation in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
+
 
 APPEND_ONLY = ("practice_logs", "feedback", "sign_offs", "signed_ratings", "acknowledgements")
 
