@@ -25,15 +25,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_configuration(app, test_config)
-    register_request_limits(app)
     register_extensions(app)
     load_content(app)
     register_blueprints(app)
-    register_error_handlers(app)
-    register_security_headers(app)
-    register_template_helpers(app)
+    register_page_behaviour(app)
     register_commands(app)
-    configure_logging(app)
     return app
 
 
@@ -91,16 +87,12 @@ def _development_secret(app: Flask) -> str:
     return path.read_text().strip()
 
 
-def register_request_limits(app: Flask) -> None:
-    from .core import requests
-
-    requests.init_app(app)
-
-
 def register_extensions(app: Flask) -> None:
-    from .core import database, unit_of_work
+    from .core import database, requests, unit_of_work
     from .core.extensions import csrf, db, limiter, login_manager, migrate
 
+    # the bounded id converters must exist before any blueprint's routes are bound
+    requests.init_app(app)
     db.init_app(app)
     database.init_app(app)
     unit_of_work.init_app(app)
@@ -184,24 +176,16 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
-def register_error_handlers(app: Flask) -> None:
-    from .core.errors import register_error_handlers
-
-    register_error_handlers(app)
-
-
-def register_security_headers(app: Flask) -> None:
-    from .core.security import register_security_headers
-
-    register_security_headers(app)
-
-
-def register_template_helpers(app: Flask) -> None:
+def register_page_behaviour(app: Flask) -> None:
+    """Error pages, security headers, template helpers and logging, each from its own area."""
     from .auth import templating as auth_templating
     from .content import templating as content_templating
+    from .core import errors, logging, security
     from .core import templating as core_templating
     from .record import templating as record_templating
 
+    errors.register_error_handlers(app)
+    security.register_security_headers(app)
     for area in (
         core_templating,
         auth_templating,
@@ -209,6 +193,7 @@ def register_template_helpers(app: Flask) -> None:
         record_templating,
     ):
         area.register_template_helpers(app)
+    logging.configure_logging(app)
 
 
 def register_commands(app: Flask) -> None:
@@ -226,9 +211,3 @@ def register_commands(app: Flask) -> None:
         seed_demo_command,
     ):
         app.cli.add_command(command)
-
-
-def configure_logging(app: Flask) -> None:
-    from .core.logging import configure_logging as configure
-
-    configure(app)
