@@ -182,6 +182,7 @@ def register_page_behaviour(app: Flask) -> None:
     from .content import templating as content_templating
     from .core import errors, logging, security
     from .core import templating as core_templating
+    from .notifications import templating as notification_templating
     from .record import templating as record_templating
 
     errors.register_error_handlers(app)
@@ -191,6 +192,7 @@ def register_page_behaviour(app: Flask) -> None:
         auth_templating,
         content_templating,
         record_templating,
+        notification_templating,
     ):
         area.register_template_helpers(app)
     logging.configure_logging(app)

@@ -14,18 +14,6 @@ import rfc8785
 
 GENESIS_HASH = "0" * 64
 
-#: the fields an event's hash covers, in the order RFC 8785 sorts them
-CANONICAL_FIELDS = (
-    "action",
-    "actor",
-    "actor_id",
-    "created_at",
-    "payload",
-    "program_id",
-    "seq",
-    "subject",
-)
-
 
 def canonical_json(fields: Any) -> bytes:
     """RFC 8785 (JSON Canonicalization Scheme) bytes of a JSON value."""

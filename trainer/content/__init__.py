@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("content", __name__)
+"""Module and quiz files: their schema, loader, rendering, scoring and item-writing rules."""
