@@ -215,6 +215,7 @@ def register_commands(app: Flask) -> None:
     from .audit.cli import audit_group
     from .auth.cli import create_admin_command, reset_second_factor_command
     from .content.cli import content_group
+    from .exports.cli import export_group
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
     from .program.cli import seed_demo_command
 
@@ -223,6 +224,7 @@ def register_commands(app: Flask) -> None:
         create_admin_command,
         reset_second_factor_command,
         content_group,
+        export_group,
         seed_demo_command,
     ):
         app.cli.add_command(command)

@@ -44,7 +44,7 @@ class Cohort:
 
 
 @pytest.fixture
-def cohort(program, trainee, supervisor, director, make_user, module, other_module):
+def cohort(program, trainee, supervisor, director, make_user, module, other_module):  # noqa: F811
     today = program_today(trainee)
     mid_year = create_evaluation_period(
         program,
