@@ -45,9 +45,12 @@ def test_latest_signed_rating_with_signature_acknowledgement_and_mla(cohort, tmp
         module="empathy",
         competency_id=second_competency,
     )[0]
-    assert row["level"] == "4" and row["level_label"] == "Competent"
-    assert row["minimum_level"] == "4" and row["met"] == "yes"
-    assert row["observation"] == "in-room" and row["direct_observation"] == "yes"
+    assert row["level"] == "4"
+    assert row["level_label"] == "Competent"
+    assert row["minimum_level"] == "4"
+    assert row["met"] == "yes"
+    assert row["observation"] == "in-room"
+    assert row["direct_observation"] == "yes"
     assert row["signer"] == "Sam Supervisor"
     assert row["meaning"].startswith("I attest")
     assert row["trainee_response"] == "I agree; I am working on pacing."
@@ -68,7 +71,8 @@ def test_a_correction_replaces_the_rating_it_supersedes(cohort, tmp_path):
     assert {r["met"] for r in corrected} == {"no"}
     assert {r["supersedes_rating_id"] for r in corrected} == {str(cohort.original.id)}
     [correction] = t["corrections"]
-    assert correction["superseded_level"] == "4" and correction["level"] == "2"
+    assert correction["superseded_level"] == "4"
+    assert correction["level"] == "2"
     assert correction["reason"] == "Rated the wrong session."
 
 
@@ -97,7 +101,8 @@ def test_a_module_without_direct_observation_is_not_verified_though_every_rating
     }
     uma = reports[cohort.second.id].periods[0].modules["empathy"]
     assert all(c.is_met for c in uma.competencies)
-    assert not uma.has_direct_observation and not uma.is_verified
+    assert not uma.has_direct_observation
+    assert not uma.is_verified
     assert (
         reports[cohort.second.id].periods[0].rests_on_direct_observation
     )  # other module
@@ -132,7 +137,8 @@ def test_cohort_summary_shares_and_direct_observation(cohort, tmp_path):
         period="End-of-year",
         measure="evaluations-direct-observation",
     )
-    assert none["of"] == "0" and none["share"] == ""
+    assert none["of"] == "0"
+    assert none["share"] == ""
     assert rows_of(
         t["cohort_summary"], period="Mid-year", measure="profession-wide-met"
     )
