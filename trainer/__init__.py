@@ -151,6 +151,8 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard import bp as program_bp
     from .dashboard import item_views as _item_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
+    from .exports import bp as exports_bp
+    from .exports import views as _export_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401
     from .learning import bp as learning_bp
@@ -178,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
         supervision_bp,
         notifications_bp,
         program_bp,
+        exports_bp,
         audit_bp,
         verify_bp,
     ):
