@@ -234,3 +234,34 @@ def test_cohorts_listed_are_the_programs_own(cohort, other_program, auth, client
     page = client.get("/reports").data
     assert b"Cohort B" in page
     assert b"Cohort Z" not in page
+
+
+def test_reviewer_exports_the_audit_log_for_a_date_range_signed(
+    cohort, reviewer, auth, client, tmp_path
+):
+    from trainer.audit.signing import signing_key
+    from trainer.exports.bundle import verify_zip
+
+    auth.login(reviewer)
+    response = client.post(
+        "/reports/audit-log", data={"date_from": "2000-01-01", "date_to": "9000-01-01"}
+    )
+    assert response.status_code == 200
+    archive = export_zip(response)
+    rows = archive.read("audit_events.csv").decode().splitlines()
+    assert rows[0].startswith("seq,created_at")
+    assert any("supervision.signed" in row for row in rows)
+    assert verify_zip(io.BytesIO(response.data), signing_key()).ok
+    event = db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "export.audit_log")
+    )
+    assert event.actor_id == reviewer.id
+
+
+def test_audit_log_export_refuses_a_reversed_range(cohort, auth, client):
+    auth.login(cohort.director)
+    response = client.post(
+        "/reports/audit-log", data={"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
+    assert response.status_code == 422
+    assert b"before the start date" in response.data

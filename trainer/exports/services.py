@@ -4,16 +4,19 @@ log with the manifest's hash. Flushes; the caller commits."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.metadata
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from trainer.audit.chain import canonical_json
 from trainer.audit.checkpoints import checkpoint_document, take_checkpoint
 from trainer.audit.models import AuditEvent
 from trainer.audit.services import record
@@ -145,3 +148,97 @@ def scope_or_none(cohort: Cohort, period_ids: Iterable[int]) -> Scope | None:
         return scope_for(cohort, period_ids)
     except LookupError:
         return None
+
+
+AUDIT_COLUMNS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor",
+    "action",
+    "subject",
+    "program_id",
+    "payload",
+    "prev_hash",
+    "hash",
+)
+
+
+def build_audit_export(
+    program_id: int,
+    folder: Path,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    actor: User | None = None,
+) -> ExportResult:
+    """The program's audit events from ``since`` (inclusive) to ``until`` (exclusive) as
+    audit_events.csv (payload as its stored RFC 8785 JSON, so each hash can be recomputed),
+    signed like a report export."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise ValueError(f"{folder} is not empty: give a new or empty folder.")
+    checkpoint = take_checkpoint("export", actor=actor)
+    key = signing_key()
+    generated_at = text(utcnow())
+    export_id = secrets.token_hex(8)
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.program_id == program_id)
+        .order_by(AuditEvent.seq)
+    )
+    if since is not None:
+        query = query.where(AuditEvent.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.created_at < until)
+    name = "audit_events.csv"
+    with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(AUDIT_COLUMNS)
+        for event in db.session.scalars(query.execution_options(yield_per=1000)):
+            writer.writerow(
+                [
+                    event.seq,
+                    text(event.created_at),
+                    "" if event.actor_id is None else event.actor_id,
+                    event.actor,
+                    event.action,
+                    event.subject,
+                    "" if event.program_id is None else event.program_id,
+                    canonical_json(event.payload).decode(),
+                    event.prev_hash,
+                    event.hash,
+                ]
+            )
+    filters = {
+        "kind": "audit-log",
+        "since": text(since) if since else None,
+        "until": text(until) if until else None,
+    }
+    manifest = {
+        "type": MANIFEST_TYPE,
+        "export_id": export_id,
+        "generated_at": generated_at,
+        "program": {"id": program_id},
+        "filters": filters,
+        "software": {"name": "ebtr-trainer", "version": software_version()},
+        "checkpoint": checkpoint_document(checkpoint),
+        "key_fingerprint": key.fingerprint,
+        "files": file_entries(folder, [name]),
+    }
+    data = seal(folder, manifest, key)
+    digest = hashlib.sha256(data).hexdigest()
+    record(
+        AUDIT_EXPORT_ACTION,
+        actor=actor,
+        subject=f"program:{program_id}",
+        program_id=program_id,
+        payload={
+            "export_id": export_id,
+            "filters": filters,
+            "files": 1,
+            "manifest_sha256": digest,
+            "checkpoint_seq": checkpoint.seq,
+        },
+    )
+    return ExportResult(folder, manifest, digest, [name])

@@ -19,8 +19,8 @@ from trainer.program.models import Cohort, EvaluationPeriod
 
 from . import bp
 from .bundle import write_zip
-from .forms import ExportForm, OwnRecordForm
-from .services import build_export, past_exports
+from .forms import AuditExportForm, ExportForm, OwnRecordForm
+from .services import build_audit_export, build_export, past_exports
 
 
 def _form() -> ExportForm:
@@ -68,9 +68,45 @@ def reports_page():
             archive, mimetype="application/zip", as_attachment=True, download_name=name
         )
     status = 422 if form.is_submitted() else 200
+    return _page(form, AuditExportForm(formdata=None), status)
+
+
+def _page(form: ExportForm, audit_form: AuditExportForm, status: int):
     return render_template(
-        "exports/reports.html", form=form, exports=past_exports(current_user.program_id)
+        "exports/reports.html",
+        form=form,
+        audit_form=audit_form,
+        exports=past_exports(current_user.program_id),
     ), status
+
+
+def _zip_response(folder: Path, name: str):
+    archive = io.BytesIO()
+    write_zip(folder, archive)
+    archive.seek(0)
+    return send_file(
+        archive, mimetype="application/zip", as_attachment=True, download_name=name
+    )
+
+
+@bp.route("/audit-log", methods=["POST"])
+@require(Permission.REPORTS_EXPORT_CREATE)
+def audit_log_export():
+    audit_form = AuditExportForm()
+    if not audit_form.validate_on_submit():
+        return _page(_form(), audit_form, 422)
+    since, until = audit_form.bounds(current_user.program.timezone)
+    with tempfile.TemporaryDirectory(prefix="ebtr-audit-export-") as work:
+        result = build_audit_export(
+            current_user.program_id,
+            Path(work) / "bundle",
+            since=since,
+            until=until,
+            actor=current_user,
+        )
+        return _zip_response(
+            result.folder, f"ebtr-audit-log-{result.manifest['export_id']}.zip"
+        )
 
 
 @bp.route("/my-record.pdf", methods=["POST"])
