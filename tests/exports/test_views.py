@@ -265,3 +265,12 @@ def test_audit_log_export_refuses_a_reversed_range(cohort, auth, client):
     )
     assert response.status_code == 422
     assert b"before the start date" in response.data
+
+
+@pytest.mark.parametrize("cohort_id", ["99999999999999999999", "-1", "0", "abc"])
+def test_odd_cohort_ids_are_404_or_the_form_again(cohort, auth, client, cohort_id):
+    auth.login(cohort.director)
+    response = client.post(
+        "/reports", data={"cohort": cohort_id, "format": "csv", "paper": "a4"}
+    )
+    assert response.status_code in (404, 422)

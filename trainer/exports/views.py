@@ -15,6 +15,7 @@ from flask_login import current_user
 from trainer.auth.decorators import require
 from trainer.auth.permissions import Permission
 from trainer.core.extensions import db
+from trainer.core.requests import DATABASE_INT_MAX
 from trainer.program.models import Cohort, EvaluationPeriod
 
 from . import bp
@@ -45,6 +46,8 @@ def _form() -> ExportForm:
 def reports_page():
     form = _form()
     if form.validate_on_submit():
+        if not 0 < form.cohort.data <= DATABASE_INT_MAX:
+            abort(404)
         cohort = db.session.get(Cohort, form.cohort.data)
         if cohort is None or cohort.program_id != current_user.program_id:
             abort(404)
