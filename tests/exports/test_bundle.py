@@ -178,3 +178,10 @@ def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_STORED) -> io.BytesI
 def test_bad_bundles_get_a_clear_answer(upload, message):
     with pytest.raises(BundleUnreadable, match=message):
         verify_zip(upload)
+
+
+def test_the_documented_commands_leave_the_bundle_as_it_was(exported, runner):
+    before = sorted(p.name for p in exported.iterdir())
+    assert run_offline(exported).returncode == 0
+    assert sorted(p.name for p in exported.iterdir()) == before
+    assert runner.invoke(args=["export", "verify", str(exported)]).exit_code == 0

@@ -373,7 +373,8 @@ def verify_manifest_only(
     if len(manifest_data) > MAX_MANIFEST_BYTES:
         raise BundleUnreadable("manifest.json is too large.")
     check_signature(findings, manifest_data, signature, None, server_key)
-    findings.key_is_servers = True
+    #: checked against this server's key alone: the key is the server's only if it verified
+    findings.key_is_servers = findings.signature_valid
     return findings
 
 
