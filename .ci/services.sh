@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install and start what the test suite needs: Debian's Chromium (browser tests), Redis
-# (shared rate-limit storage), PostgreSQL 15 (installed, not running) with the test role.
+# (shared rate-limit storage), Pango and DejaVu fonts (PDF exports), PostgreSQL 15 (installed, not running) with the test role.
 # Used by .ci/run; run it by hand (as root) to get the same services on a dev machine.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -9,6 +9,10 @@ need_install=()
 [ -x /usr/bin/chromium ] || need_install+=(chromium)
 command -v redis-server >/dev/null || need_install+=(redis-server)
 command -v openssl >/dev/null || need_install+=(openssl)
+# WeasyPrint (PDF exports) needs Pango and a system font; exports fetch no font
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+  dpkg -s "$package" >/dev/null 2>&1 || need_install+=("$package")
+done
 if [ ${#need_install[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need_install[@]}" >/dev/null

@@ -255,3 +255,41 @@ def test_the_item_analysis_is_for_the_programs_director_only(app):
     assert {
         role for role in Role if has_permission(role, Permission.PROGRAM_ITEMS_READ)
     } == {Role.DIRECTOR}
+
+
+#: the exports' routes, for every role
+EXPORT_ROUTES = {
+    ("GET", "/reports"): {"director": 200, "reviewer": 200},
+    ("POST", "/reports/my-record.pdf"): {"trainee": 200},
+    ("POST", "/reports/audit-log"): {"director": 200, "reviewer": 200},
+    ("POST", "/verify/export"): dict.fromkeys(ROLES, 422),
+}
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous", "expired-reviewer"])
+@pytest.mark.parametrize(("method", "url"), list(EXPORT_ROUTES))
+def test_export_routes_for_every_role(method, url, role, make_user, auth, client):
+    if role == "expired-reviewer":
+        from datetime import timedelta
+
+        from trainer.core.models import utcnow
+
+        user = make_user("reviewer")
+        auth.login(user)
+        user.access_expires_at = utcnow() - timedelta(days=1)
+        db.session.flush()
+    elif role != "anonymous":
+        auth.login(make_user(role))
+    response = send(client, url, method)
+    allowed = EXPORT_ROUTES[(method, url)]
+    if url == "/verify/export":
+        expected = 422
+    elif role in allowed:
+        expected = allowed[role]
+    elif role in ("anonymous", "expired-reviewer"):
+        expected = 302
+    else:
+        expected = 403
+    assert response.status_code == expected, f"{role} {method} {url}: {response.status}"
+    if expected == 302:
+        assert urlsplit(response.headers["Location"]).path == "/login"

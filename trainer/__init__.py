@@ -143,6 +143,8 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard import bp as program_bp
     from .dashboard import item_views as _item_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
+    from .exports import bp as exports_bp
+    from .exports import views as _export_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401
     from .learning import bp as learning_bp
@@ -170,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
         supervision_bp,
         notifications_bp,
         program_bp,
+        exports_bp,
         audit_bp,
         verify_bp,
     ):
@@ -202,6 +205,7 @@ def register_commands(app: Flask) -> None:
     from .audit.cli import audit_group
     from .auth.cli import create_admin_command, reset_second_factor_command
     from .content.cli import content_group
+    from .exports.cli import export_group
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
     from .program.cli import seed_demo_command
 
@@ -210,6 +214,7 @@ def register_commands(app: Flask) -> None:
         create_admin_command,
         reset_second_factor_command,
         content_group,
+        export_group,
         seed_demo_command,
     ):
         app.cli.add_command(command)

@@ -41,6 +41,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 512 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     MAX_FORM_PARTS = 1000
+    #: the largest export bundle (zip) /verify/export accepts; that route alone
+    EXPORT_UPLOAD_MAX_BYTES = 64 * 1024 * 1024
     #: how many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, the
     #: client's address is the connection's)
     TRUSTED_PROXIES = 0

@@ -191,13 +191,15 @@ def _extends(env, name: str) -> str | None:
 
 
 def page_templates(app) -> list[str]:
-    """Templates that render a whole page: not partials (_name), macros or e-mails."""
+    """Templates that render a whole page: not partials (_name), macros, e-mails or the
+    documents exports print (``*/pdf/``: WeasyPrint's input, never served)."""
     names = []
     for name in app.jinja_env.list_templates(extensions=["html"]):
         path = PurePosixPath(name)
         if (
             path.name.startswith("_")
             or path.parts[0] in {"macros", "email"}
+            or "pdf" in path.parts[:-1]
             or name == "base.html"
         ):
             continue

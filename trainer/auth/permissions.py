@@ -26,6 +26,8 @@ class Permission(enum.StrEnum):
     PRACTICE_LOG_WRITE = "practice:log:write"
     PROGRAM_FEEDBACK_READ = "program:feedback:read"
     PROGRAM_ITEMS_READ = "program:items:read"
+    REPORTS_EXPORT_CREATE = "reports:export:create"
+    REPORTS_OWN_RECORD_DOWNLOAD = "reports:own-record:download"
     SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
     SUPERVISION_RATING_SIGN = "supervision:rating:sign"
     SUPERVISION_RATING_WRITE = "supervision:rating:write"
@@ -44,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRACTICE_FEEDBACK_GIVE,
             Permission.PRACTICE_LOG_READ,
             Permission.PRACTICE_LOG_WRITE,
+            Permission.REPORTS_OWN_RECORD_DOWNLOAD,
             Permission.SUPERVISION_RECORD_ACKNOWLEDGE,
             Permission.SUPERVISION_RECORD_READ,
         }
@@ -68,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LEARNING_MODULE_READ,
             Permission.PROGRAM_FEEDBACK_READ,
             Permission.PROGRAM_ITEMS_READ,
+            Permission.REPORTS_EXPORT_CREATE,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -76,6 +80,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_CHECKPOINT_READ,
             Permission.AUDIT_EVENTS_READ,
             Permission.LEARNING_MODULE_READ,
+            Permission.REPORTS_EXPORT_CREATE,
         }
     ),
     Role.ADMIN: frozenset({Permission.LEARNING_MODULE_READ}),

@@ -9,7 +9,9 @@ audit_bp = Blueprint("audit", __name__, url_prefix="/audit")
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 
 #: POST endpoints that only read: they must not take SQLite's write lock while they run
-READ_ONLY_POSTS = frozenset({"audit.verify_now", "verify.verify_page"})
+READ_ONLY_POSTS = frozenset(
+    {"audit.verify_now", "verify.verify_page", "verify.verify_export"}
+)
 
 
 def _reads_only():

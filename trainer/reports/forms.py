@@ -131,3 +131,24 @@ class CheckpointForm(BoundedForm):
         if self.upload.data:
             return self.upload.data.read(MAX_DOCUMENT_BYTES + 1)
         return (self.document.data or "").encode()
+
+
+class ExportUploadForm(BoundedForm):
+    """An export bundle to check on /verify: the zip, or its manifest and signature."""
+
+    bundle = FileField("The export's zip file")
+    manifest = FileField("…or its manifest.json")
+    signature = FileField("…and its manifest.sig")
+    submit = SubmitField("Verify the export")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.bundle.data:
+            return True
+        if self.manifest.data and self.signature.data:
+            return True
+        self.bundle.errors.append(
+            "Choose the export's zip file, or both its manifest.json and its manifest.sig."
+        )
+        return False

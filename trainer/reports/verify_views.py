@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, render_template, request
 
 from trainer.audit.checkpoints import (
     CheckpointInvalid,
@@ -12,9 +12,14 @@ from trainer.audit.checkpoints import (
 from trainer.audit.signing import signing_key
 from trainer.core.access import public
 from trainer.core.extensions import db, limiter
+from trainer.exports.bundle import (
+    BundleUnreadable,
+    verify_manifest_only,
+    verify_zip,
+)
 
 from . import verify_bp
-from .forms import CheckpointForm
+from .forms import CheckpointForm, ExportUploadForm
 
 
 def _verify_limit() -> str:
@@ -38,7 +43,65 @@ def verify_page():
     elif form.is_submitted():
         status = 422
     return render_template(
-        "verify/verify.html", key=signing_key(), form=form, findings=findings
+        "verify/verify.html",
+        key=signing_key(),
+        form=form,
+        findings=findings,
+        export_form=ExportUploadForm(formdata=None),
+    ), status
+
+
+def _export_upload_cap() -> None:
+    """Export bundles are larger than any other body: this route alone takes up to
+    EXPORT_UPLOAD_MAX_BYTES (an upload over it is answered 413, read no further)."""
+    if request.endpoint == "verify.verify_export":
+        request.max_content_length = current_app.config.get(
+            "EXPORT_UPLOAD_MAX_BYTES", 64 * 1024 * 1024
+        )
+
+
+# first of the app's before-request hooks: the CSRF check reads the body before any other
+verify_bp.record_once(
+    lambda state: state.app.before_request_funcs.setdefault(None, []).insert(
+        0, _export_upload_cap
+    )
+)
+
+
+@verify_bp.route("/export", methods=["POST"])
+@public
+@limiter.limit(_verify_limit)
+def verify_export():
+    """Check an uploaded export: read from the upload (which Werkzeug spools in memory or in
+    a temporary file), never extracted to disk."""
+    export_form = ExportUploadForm()
+    result, problem, status = None, None, 200
+    if export_form.validate_on_submit():
+        key = signing_key()
+        try:
+            if export_form.bundle.data:
+                result = verify_zip(export_form.bundle.data.stream, key)
+            else:
+                manifest = export_form.manifest.data.read(16 * 1024 * 1024 + 1)
+                signature = export_form.signature.data.read(1025)
+                result = verify_manifest_only(manifest, signature, key)
+        except BundleUnreadable as error:
+            problem, status = str(error), 422
+        else:
+            status = 200 if result.ok else 422
+        finally:
+            for upload in request.files.values():
+                upload.close()
+    else:
+        status = 422
+    return render_template(
+        "verify/verify.html",
+        key=signing_key(),
+        form=CheckpointForm(formdata=None),
+        findings=None,
+        export_form=export_form,
+        export_result=result,
+        export_problem=problem,
     ), status
 
 
