@@ -150,6 +150,8 @@ def register_blueprints(app: Flask) -> None:
     from .core import views as _core_views  # noqa: F401
     from .dashboard import bp as program_bp
     from .dashboard import item_views as _item_views  # noqa: F401
+    from .dashboard import program_views as _running_views  # noqa: F401
+    from .dashboard import reviewers as _reviewer_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401

@@ -26,6 +26,8 @@ class Permission(enum.StrEnum):
     PRACTICE_LOG_WRITE = "practice:log:write"
     PROGRAM_FEEDBACK_READ = "program:feedback:read"
     PROGRAM_ITEMS_READ = "program:items:read"
+    PROGRAM_MANAGE = "program:program:manage"
+    PROGRAM_RECORDS_READ = "program:records:read"
     SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
     SUPERVISION_RATING_SIGN = "supervision:rating:sign"
     SUPERVISION_RATING_WRITE = "supervision:rating:write"
@@ -66,8 +68,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_CHECKPOINT_READ,
             Permission.AUDIT_EVENTS_READ,
             Permission.LEARNING_MODULE_READ,
+            Permission.PRACTICE_LOG_READ,
             Permission.PROGRAM_FEEDBACK_READ,
             Permission.PROGRAM_ITEMS_READ,
+            Permission.PROGRAM_MANAGE,
+            Permission.PROGRAM_RECORDS_READ,
+            Permission.SUPERVISION_RECORD_READ,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -76,6 +82,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_CHECKPOINT_READ,
             Permission.AUDIT_EVENTS_READ,
             Permission.LEARNING_MODULE_READ,
+            Permission.PRACTICE_LOG_READ,
+            Permission.PROGRAM_RECORDS_READ,
+            Permission.SUPERVISION_RECORD_READ,
         }
     ),
     Role.ADMIN: frozenset({Permission.LEARNING_MODULE_READ}),
