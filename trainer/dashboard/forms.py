@@ -57,16 +57,18 @@ class PeriodForm(BoundedForm):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if self.starts_on.data and self.ends_on.data:
-            if self.starts_on.data > self.ends_on.data:
-                self.ends_on.errors.append("The period must end on or after its start.")
-                return False
+        starts, ends = self.starts_on.data, self.ends_on.data
+        if starts and ends and starts > ends:
+            self.ends_on.errors.append("The period must end on or after its start.")
+            return False
         return True
 
 
 class MovePeriodForm(BoundedForm):
     direction = SelectField(
-        "Move", choices=[("up", "earlier"), ("down", "later")], validators=[InputRequired()]
+        "Move",
+        choices=[("up", "earlier"), ("down", "later")],
+        validators=[InputRequired()],
     )
     submit = SubmitField("Move")
 

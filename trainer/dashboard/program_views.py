@@ -164,9 +164,7 @@ def rename_cohort_view(cohort_id: int):
         else:
             flash(f"Cohort renamed {cohort.name!r}.", "success")
             return redirect(url_for("program.cohorts"))
-    return render_template(
-        "program/rename_cohort.html", cohort=cohort, form=form
-    ), 422
+    return render_template("program/rename_cohort.html", cohort=cohort, form=form), 422
 
 
 @bp.route("/cohorts/<int:cohort_id>/archive", methods=["POST"])
@@ -258,7 +256,9 @@ def records():
     trainees = list(
         db.session.scalars(
             sa.select(User)
-            .where(User.program_id == current_user.program_id, User.role == Role.TRAINEE)
+            .where(
+                User.program_id == current_user.program_id, User.role == Role.TRAINEE
+            )
             .order_by(User.name, User.id)
         )
     )
@@ -382,7 +382,10 @@ def end_assignment_view(assignment_id: int):
         except ProgramError as error:
             flash(str(error), "warning")
         else:
-            flash("Assignment ended; the supervisor no longer sees the trainee.", "success")
+            flash(
+                "Assignment ended; the supervisor no longer sees the trainee.",
+                "success",
+            )
     return redirect(url_for("program.assignments"))
 
 

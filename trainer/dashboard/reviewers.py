@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from trainer.audit.services import record
 from trainer.auth.permissions import Role
+from trainer.core.access import access_of
 from trainer.core.templating import safe_user
 
 from . import bp
@@ -19,6 +20,9 @@ from . import bp
 def _audit_reviewer_page():
     if request.endpoint in (None, "static") or request.method != "GET":
         return
+    access = access_of(request.endpoint)
+    if access is None or access.kind == "public":
+        return  # public pages (/healthz, /verify) neither load the user nor are audited
     if not current_user.is_authenticated or current_user.role is not Role.REVIEWER:
         return
     record(

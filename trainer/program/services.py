@@ -481,7 +481,9 @@ def minimum_level_history(program_id: int) -> list[MinimumLevelChange]:
         db.session.scalars(
             sa.select(MinimumLevelChange)
             .where(MinimumLevelChange.program_id == program_id)
-            .order_by(MinimumLevelChange.changed_at.desc(), MinimumLevelChange.id.desc())
+            .order_by(
+                MinimumLevelChange.changed_at.desc(), MinimumLevelChange.id.desc()
+            )
         )
     )
 

@@ -74,9 +74,7 @@ class CompetencyRecord:
             )
         else:
             level = self.rating.level
-            reason = (
-                f"rated {level} ({RUBRIC_LABELS[level]}); the minimum is {self.minimum_in_force}"
-            )
+            reason = f"rated {level} ({RUBRIC_LABELS[level]}); the minimum is {self.minimum_in_force}"
         return f"{self.competency.statement} — {reason}"
 
 

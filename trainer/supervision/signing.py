@@ -172,7 +172,9 @@ def sign_once(
     return sign_off, signed, created
 
 
-def _signed_copy(draft: DraftRating, levels: dict[tuple[str, str], int]) -> SignedRating:
+def _signed_copy(
+    draft: DraftRating, levels: dict[tuple[str, str], int]
+) -> SignedRating:
     """The signed rating of ``draft``, keeping the minimum level in force now."""
     return SignedRating(
         program_id=draft.program_id,
