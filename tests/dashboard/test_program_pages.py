@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import PASSWORD
 from tests.factories.supervision import take_attempt, verify
 from tests.pagetools import check_page
 from trainer.audit.models import AuditEvent
@@ -411,9 +412,15 @@ class TestReviewerAccess:
         auth.login(reviewer)
         assert client.get(f"/program/trainees/{trainee.id}").status_code == 200
         revoke_reviewer_access(reviewer.program, reviewer, actor=director)
-        response = client.get(f"/program/trainees/{trainee.id}")
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/login")
+        for url in (f"/program/trainees/{trainee.id}", "/program/records", "/audit"):
+            assert client.get(url).status_code == 403, url
+        auth.logout()
+        assert (
+            client.post(
+                "/login", data={"email": reviewer.email, "password": PASSWORD}
+            ).status_code
+            == 401
+        )
 
 
 class TestTraineeRecord:
