@@ -15,7 +15,6 @@ from trainer.core.templating import safe_user
 
 from . import bp
 
-
 #: what a reviewer whose access has ended may still do
 AFTER_ACCESS = frozenset({"auth.logout"})
 
