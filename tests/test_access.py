@@ -255,3 +255,31 @@ def test_the_item_analysis_is_for_the_programs_director_only(app):
     assert {
         role for role in Role if has_permission(role, Permission.PROGRAM_ITEMS_READ)
     } == {Role.DIRECTOR}
+
+
+def test_running_the_program_is_for_its_directors_and_records_also_for_reviewers(app):
+    """The director's pages that change the program answer the director only; the trainee
+    records answer the director and a reviewer (within the grant: the record policy). The
+    sweeps above visit every one of these routes for every role; the 404 for another
+    program's director is tests/dashboard/test_program_pages.py::TestOtherProgramsDirector."""
+    manage = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "access", None)
+        == Access("permission", Permission.PROGRAM_MANAGE)
+    }
+    assert {
+        "/program",
+        "/program/cohorts",
+        "/program/cohorts/<int:cohort_id>",
+        "/program/assignments",
+        "/program/periods",
+        "/program/minimum-levels",
+        "/program/reviewers",
+    } <= manage
+    assert {
+        role for role in Role if has_permission(role, Permission.PROGRAM_MANAGE)
+    } == {Role.DIRECTOR}
+    assert {
+        role for role in Role if has_permission(role, Permission.PROGRAM_RECORDS_READ)
+    } == {Role.DIRECTOR, Role.REVIEWER}
