@@ -81,6 +81,19 @@ class TestCohorts:
         assert "already has a cohort named" in response.text
         assert page.find("input", name="name", id="name").attrs["value"] == "Cohort A"
 
+    def test_a_rename_to_a_taken_name_rerenders_with_what_was_typed(
+        self, signed_in_director, program
+    ):
+        signed_in_director.post("/program/cohorts", data={"name": "Cohort B"})
+        cohort = program.cohorts[0]
+        response = signed_in_director.post(
+            f"/program/cohorts/{cohort.id}/rename", data={"name": "Cohort B"}
+        )
+        assert response.status_code == 422
+        assert "already has a cohort named" in response.text
+        assert 'value="Cohort B"' in response.text
+        assert cohort.name == "Cohort A"
+
     def test_an_empty_name_is_refused(self, signed_in_director):
         response = signed_in_director.post("/program/cohorts", data={"name": "  "})
         assert response.status_code == 422
