@@ -293,3 +293,29 @@ def test_export_routes_for_every_role(method, url, role, make_user, auth, client
     assert response.status_code == expected, f"{role} {method} {url}: {response.status}"
     if expected == 302:
         assert urlsplit(response.headers["Location"]).path == "/login"
+def test_running_the_program_is_for_its_directors_and_records_also_for_reviewers(app):
+    """The director's pages that change the program answer the director only; the trainee
+    records answer the director and a reviewer (within the grant: the record policy). The
+    sweeps above visit every one of these routes for every role; the 404 for another
+    program's director is tests/dashboard/test_program_pages.py::TestOtherProgramsDirector."""
+    manage = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "access", None)
+        == Access("permission", Permission.PROGRAM_MANAGE)
+    }
+    assert {
+        "/program",
+        "/program/cohorts",
+        "/program/cohorts/<int:cohort_id>",
+        "/program/assignments",
+        "/program/periods",
+        "/program/minimum-levels",
+        "/program/reviewers",
+    } <= manage
+    assert {
+        role for role in Role if has_permission(role, Permission.PROGRAM_MANAGE)
+    } == {Role.DIRECTOR}
+    assert {
+        role for role in Role if has_permission(role, Permission.PROGRAM_RECORDS_READ)
+    } == {Role.DIRECTOR, Role.REVIEWER}

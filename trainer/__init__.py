@@ -142,6 +142,8 @@ def register_blueprints(app: Flask) -> None:
     from .core import views as _core_views  # noqa: F401
     from .dashboard import bp as program_bp
     from .dashboard import item_views as _item_views  # noqa: F401
+    from .dashboard import program_views as _running_views  # noqa: F401
+    from .dashboard import reviewers as _reviewer_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
     from .exports import bp as exports_bp
     from .exports import views as _export_views  # noqa: F401

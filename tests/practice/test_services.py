@@ -205,7 +205,7 @@ class TestCorrections:
 
 
 class TestWhoReadsALog:
-    def test_the_trainee_and_the_assigned_supervisor_only(
+    def test_the_trainee_the_assigned_supervisor_and_the_programs_director_only(
         self,
         trainee,
         other_trainee,
@@ -220,7 +220,9 @@ class TestWhoReadsALog:
         assert access.get(PracticeLog, log.id, supervisor) is log
         assert access.get(PracticeLog, log.id, other_trainee) is None
         assert access.get(PracticeLog, log.id, other_supervisor) is None
-        assert access.get(PracticeLog, log.id, director) is None
+        # the program's director reads it (read-only: correcting stays the trainee's)
+        assert access.get(PracticeLog, log.id, director) is log
+        assert access.get(PracticeLog, log.id, director, access.Action.CORRECT) is None
 
     def test_no_one_reads_across_programs(self, outsider, module, trainee):
         log = log_practice(trainee, module)

@@ -19,7 +19,12 @@ def routes(w):
     return [
         ("GET", "/practice", {"trainee"}),
         ("POST", "/practice", {"trainee"}),
-        ("GET", f"/practice/{w.log.id}", {"trainee", "supervisor"}),
+        # read-only for the program's director and a reviewer within their grant
+        (
+            "GET",
+            f"/practice/{w.log.id}",
+            {"trainee", "supervisor", "director", "reviewer"},
+        ),
         ("GET", f"/practice/{w.log.id}/correct", {"trainee"}),
         ("POST", f"/practice/{w.log.id}/correct", {"trainee"}),
         ("GET", f"/feedback/attempts/{w.attempt.id}", {"trainee"}),
@@ -39,7 +44,11 @@ def routes(w):
         ("POST", f"/supervision/trainees/{t}/sign", {"supervisor"}),
         ("GET", f"/supervision/ratings/{w.rating.id}/correct", {"supervisor"}),
         ("POST", f"/supervision/ratings/{w.rating.id}/correct", {"supervisor"}),
-        ("GET", f"/supervision/sign-offs/{w.sign_off.id}", {"trainee", "supervisor"}),
+        (
+            "GET",
+            f"/supervision/sign-offs/{w.sign_off.id}",
+            {"trainee", "supervisor", "director", "reviewer"},
+        ),
         ("POST", f"/supervision/sign-offs/{w.sign_off.id}/acknowledge", {"trainee"}),
         ("GET", f"/supervision/trainees/{t}/attempts/{w.attempt.id}", {"supervisor"}),
         ("GET", "/supervision/feedback", {"supervisor"}),

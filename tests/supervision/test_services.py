@@ -254,7 +254,12 @@ class TestLoaders:
         assert access.get(SignOff, w.sign_off.id, w.supervisor) is w.sign_off
         assert access.get(SignOff, w.other_sign_off.id, w.trainee) is None
         assert access.get(SignOff, w.other_sign_off.id, w.supervisor) is None
-        assert access.get(SignOff, w.sign_off.id, w.director) is None
+        # the program's director reads every sign-off of the program, and signs none
+        assert access.get(SignOff, w.sign_off.id, w.director) is w.sign_off
+        assert (
+            access.get(SignOff, w.sign_off.id, w.director, Action.ACKNOWLEDGE) is None
+        )
+        assert access.get(SignedRating, w.rating.id, w.director, Action.CORRECT) is None
         assert (
             access.get(SignedRating, w.rating.id, w.supervisor, Action.CORRECT)
             is w.rating

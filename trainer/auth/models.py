@@ -58,6 +58,18 @@ class User(UserMixin, db.Model):
     )
 
     @property
+    def is_authenticated(self) -> bool:
+        """Signed in, even once a reviewer's access has ended (UserMixin would say no): their
+        pages then answer 403 rather than asking them to sign in again."""
+        return self.is_enabled
+
+    @property
+    def has_access_ended(self) -> bool:
+        """A reviewer whose access has expired or been revoked (their session stays, and every
+        page answers 403; signing in again is refused)."""
+        return self.access_expires_at is not None and self.access_expires_at <= utcnow()
+
+    @property
     def is_active(self) -> bool:
         if not self.is_enabled:
             return False

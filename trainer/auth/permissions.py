@@ -26,6 +26,8 @@ class Permission(enum.StrEnum):
     PRACTICE_LOG_WRITE = "practice:log:write"
     PROGRAM_FEEDBACK_READ = "program:feedback:read"
     PROGRAM_ITEMS_READ = "program:items:read"
+    PROGRAM_MANAGE = "program:program:manage"
+    PROGRAM_RECORDS_READ = "program:records:read"
     REPORTS_EXPORT_CREATE = "reports:export:create"
     REPORTS_OWN_RECORD_DOWNLOAD = "reports:own-record:download"
     SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
@@ -69,9 +71,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_CHECKPOINT_READ,
             Permission.AUDIT_EVENTS_READ,
             Permission.LEARNING_MODULE_READ,
+            Permission.PRACTICE_LOG_READ,
             Permission.PROGRAM_FEEDBACK_READ,
             Permission.PROGRAM_ITEMS_READ,
+            Permission.PROGRAM_MANAGE,
+            Permission.PROGRAM_RECORDS_READ,
             Permission.REPORTS_EXPORT_CREATE,
+            Permission.SUPERVISION_RECORD_READ,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -80,7 +86,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_CHECKPOINT_READ,
             Permission.AUDIT_EVENTS_READ,
             Permission.LEARNING_MODULE_READ,
+            Permission.PRACTICE_LOG_READ,
+            Permission.PROGRAM_RECORDS_READ,
             Permission.REPORTS_EXPORT_CREATE,
+            Permission.SUPERVISION_RECORD_READ,
         }
     ),
     Role.ADMIN: frozenset({Permission.LEARNING_MODULE_READ}),

@@ -133,7 +133,9 @@ def load_user(session_id: str) -> User | None:
         ):
             return None
     user = db.session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    # Not ``is_active``: a reviewer whose access has ended keeps the session, and every page
+    # answers 403 (trainer.dashboard.reviewers); signing in again is refused.
+    if user is None or not user.is_enabled:
         return None
     session[SEEN_KEY] = int(time.time())
     return user

@@ -46,8 +46,14 @@ class Cohort(db.Model):
     )
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    #: archived cohorts leave the director's working lists; nothing is deleted
+    archived_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     program: Mapped[Program] = relationship(back_populates="cohorts")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     __table_args__ = (
         sa.UniqueConstraint("program_id", "name", name="uq_cohorts_program_name"),
@@ -68,21 +74,22 @@ class SupervisorAssignment(db.Model):
         sa.ForeignKey("programs.id"), nullable=False, index=True
     )
     supervisor_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id"), nullable=False
+        sa.ForeignKey("users.id"), nullable=False, index=True
     )
     trainee_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id"), nullable=False, index=True
     )
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    #: when the assignment ended; only assignments without an end give access (history kept)
+    ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     __table_args__ = (
-        sa.UniqueConstraint(
-            "supervisor_id",
-            "trainee_id",
-            name="uq_supervisor_assignments_supervisor_trainee",
-        ),
         sa.CheckConstraint("supervisor_id <> trainee_id", name="distinct_people"),
     )
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
 
 
 class EvaluationPeriod(db.Model):
@@ -101,6 +108,12 @@ class EvaluationPeriod(db.Model):
     starts_on: Mapped[date | None] = mapped_column(nullable=True)
     ends_on: Mapped[date | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    #: when the director closed the period (its ratings are final for the at-risk flags)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     __table_args__ = (
         sa.UniqueConstraint(
@@ -142,3 +155,25 @@ class MinimumLevel(db.Model):
         ),
         sa.CheckConstraint("level BETWEEN 1 AND 5", name="rubric_level"),
     )
+
+
+class MinimumLevelChange(db.Model):
+    """One dated change of a program's minimum level for a competency (history of ``MinimumLevel``)."""
+
+    __tablename__ = "minimum_level_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programs.id"), nullable=False, index=True
+    )
+    module_slug: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    competency_id: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    level: Mapped[int] = mapped_column(nullable=False)
+    #: the level before the change (the default when none was set)
+    previous: Mapped[int] = mapped_column(nullable=False)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id"), nullable=True
+    )
+    changed_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 5", name="rubric_level"),)

@@ -4,7 +4,8 @@ achievement."""
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -14,12 +15,14 @@ from trainer.auth.permissions import Role
 from trainer.core.clock import today_in
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
+from trainer.core.models import utcnow
 
 from .models import (
     DEFAULT_MINIMUM_LEVEL,
     Cohort,
     EvaluationPeriod,
     MinimumLevel,
+    MinimumLevelChange,
     Program,
     SupervisorAssignment,
 )
@@ -85,6 +88,7 @@ def assign_supervisor(
         sa.select(SupervisorAssignment).where(
             SupervisorAssignment.supervisor_id == supervisor.id,
             SupervisorAssignment.trainee_id == trainee.id,
+            SupervisorAssignment.ended_at.is_(None),
         )
     )
     if existing is not None:
@@ -115,6 +119,7 @@ def assigned_trainees(supervisor: User) -> list[User]:
             .join(SupervisorAssignment, SupervisorAssignment.trainee_id == User.id)
             .where(
                 SupervisorAssignment.supervisor_id == supervisor.id,
+                SupervisorAssignment.ended_at.is_(None),
                 User.program_id == supervisor.program_id,
             )
             .order_by(User.name, User.id)
@@ -130,6 +135,7 @@ def assigned_trainee(supervisor: User, trainee_id: int) -> User | None:
         .where(
             SupervisorAssignment.supervisor_id == supervisor.id,
             SupervisorAssignment.trainee_id == trainee_id,
+            SupervisorAssignment.ended_at.is_(None),
             User.program_id == supervisor.program_id,
         )
     )
@@ -138,7 +144,8 @@ def assigned_trainee(supervisor: User, trainee_id: int) -> User | None:
 def assigned_trainee_ids(supervisor: User) -> sa.Select:
     """A subquery of the ids of the supervisor's trainees, to filter other queries with."""
     return sa.select(SupervisorAssignment.trainee_id).where(
-        SupervisorAssignment.supervisor_id == supervisor.id
+        SupervisorAssignment.supervisor_id == supervisor.id,
+        SupervisorAssignment.ended_at.is_(None),
     )
 
 
@@ -146,7 +153,8 @@ def supervisor_ids_of(trainee: User) -> list[int]:
     return list(
         db.session.scalars(
             sa.select(SupervisorAssignment.supervisor_id).where(
-                SupervisorAssignment.trainee_id == trainee.id
+                SupervisorAssignment.trainee_id == trainee.id,
+                SupervisorAssignment.ended_at.is_(None),
             )
         )
     )
@@ -233,6 +241,8 @@ def set_minimum_level(
         )
     )
     previous = row.level if row is not None else DEFAULT_MINIMUM_LEVEL
+    if row is not None and previous == level:
+        return row  # no change, nothing to audit
     if row is None:
         row = MinimumLevel(
             program_id=program.id,
@@ -243,6 +253,16 @@ def set_minimum_level(
         db.session.add(row)
     else:
         row.level = level
+    db.session.add(
+        MinimumLevelChange(
+            program_id=program.id,
+            module_slug=module_slug,
+            competency_id=competency_id,
+            level=level,
+            previous=previous,
+            changed_by_id=actor.id if actor is not None else None,
+        )
+    )
     db.session.flush()
     record(
         "program.minimum_level_set",
@@ -304,3 +324,230 @@ def set_program_requirement(
         payload={"required": required},
         program_id=program.id,
     )
+
+
+# --- The director's pages: cohorts, assignments, periods, reviewers ------------------------
+
+
+def program_cohorts(program_id: int, *, archived: bool = False) -> list[Cohort]:
+    """The program's cohorts by name: the working ones, or with ``archived`` every one."""
+    query = sa.select(Cohort).where(Cohort.program_id == program_id)
+    if not archived:
+        query = query.where(Cohort.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(Cohort.name, Cohort.id)))
+
+
+def _check_cohort_name(program_id: int, name: str, *, except_id: int | None = None):
+    name = name.strip()
+    if not name:
+        raise ProgramError("Name the cohort.")
+    clash = sa.select(Cohort.id).where(
+        Cohort.program_id == program_id, Cohort.name == name
+    )
+    if except_id is not None:
+        clash = clash.where(Cohort.id != except_id)
+    if db.session.scalar(clash) is not None:
+        raise ProgramError(f"The program already has a cohort named {name!r}.")
+    return name
+
+
+def add_cohort(program: Program, name: str, *, actor: User) -> Cohort:
+    """``create_cohort`` with the checks a form needs (a name, unique in the program)."""
+    return create_cohort(program, _check_cohort_name(program.id, name), actor=actor)
+
+
+def rename_cohort(cohort: Cohort, name: str, *, actor: User) -> Cohort:
+    name = _check_cohort_name(cohort.program_id, name, except_id=cohort.id)
+    if name == cohort.name:
+        return cohort
+    previous, cohort.name = cohort.name, name
+    db.session.flush()
+    record(
+        "cohort.renamed",
+        actor=actor,
+        subject=f"cohort:{cohort.id}",
+        payload={"name": name, "previous": previous},
+        program_id=cohort.program_id,
+    )
+    return cohort
+
+
+def archive_cohort(cohort: Cohort, *, actor: User) -> Cohort:
+    if cohort.archived_at is not None:
+        raise ProgramError("The cohort is already archived.")
+    cohort.archived_at = utcnow()
+    db.session.flush()
+    record(
+        "cohort.archived",
+        actor=actor,
+        subject=f"cohort:{cohort.id}",
+        payload={"name": cohort.name},
+        program_id=cohort.program_id,
+    )
+    return cohort
+
+
+def program_assignments(program_id: int) -> list[SupervisorAssignment]:
+    """Every assignment of the program, current ones first, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(SupervisorAssignment)
+            .where(SupervisorAssignment.program_id == program_id)
+            .order_by(
+                SupervisorAssignment.ended_at.is_not(None),
+                SupervisorAssignment.created_at.desc(),
+                SupervisorAssignment.id.desc(),
+            )
+        )
+    )
+
+
+def end_assignment(
+    assignment: SupervisorAssignment, *, actor: User
+) -> SupervisorAssignment:
+    """Date the end of an assignment (the row stays); the supervisor loses access at once."""
+    if assignment.ended_at is not None:
+        raise ProgramError("The assignment has already ended.")
+    assignment.ended_at = utcnow()
+    db.session.flush()
+    record(
+        "program.supervisor_unassigned",
+        actor=actor,
+        subject=f"assignment:{assignment.id}",
+        payload={
+            "supervisor_id": assignment.supervisor_id,
+            "trainee_id": assignment.trainee_id,
+        },
+        program_id=assignment.program_id,
+    )
+    return assignment
+
+
+def reassign(
+    assignment: SupervisorAssignment, supervisor: User, *, actor: User
+) -> SupervisorAssignment:
+    """End ``assignment`` and give its trainee to ``supervisor`` instead (two audit events,
+    one transaction)."""
+    if assignment.ended_at is not None:
+        raise ProgramError("The assignment has already ended.")
+    if supervisor.id == assignment.supervisor_id:
+        raise ProgramError("Choose a different supervisor.")
+    trainee = db.session.get(User, assignment.trainee_id)
+    end_assignment(assignment, actor=actor)
+    return assign_supervisor(supervisor, trainee, actor=actor)
+
+
+def move_period(period: EvaluationPeriod, step: int, *, actor: User) -> None:
+    """Swap the period with its neighbour before (``step`` -1) or after (+1)."""
+    periods = evaluation_periods(period.program_id)
+    index = next(i for i, p in enumerate(periods) if p.id == period.id)
+    other_index = index + step
+    if not 0 <= other_index < len(periods):
+        raise ProgramError("The period is already at that end.")
+    other = periods[other_index]
+    mine, theirs = period.position, other.position
+    period.position = -mine  # positions are unique: step aside first
+    db.session.flush()
+    other.position = mine
+    db.session.flush()
+    period.position = theirs
+    db.session.flush()
+    record(
+        "program.period_moved",
+        actor=actor,
+        subject=f"evaluation-period:{period.id}",
+        payload={"position": theirs, "previous": mine, "swapped_with": other.id},
+        program_id=period.program_id,
+    )
+
+
+def close_period(period: EvaluationPeriod, *, actor: User) -> EvaluationPeriod:
+    if period.closed_at is not None:
+        raise ProgramError("The period is already closed.")
+    period.closed_at = utcnow()
+    db.session.flush()
+    record(
+        "program.period_closed",
+        actor=actor,
+        subject=f"evaluation-period:{period.id}",
+        payload={"name": period.name},
+        program_id=period.program_id,
+    )
+    return period
+
+
+def minimum_level_history(program_id: int) -> list[MinimumLevelChange]:
+    return list(
+        db.session.scalars(
+            sa.select(MinimumLevelChange)
+            .where(MinimumLevelChange.program_id == program_id)
+            .order_by(
+                MinimumLevelChange.changed_at.desc(), MinimumLevelChange.id.desc()
+            )
+        )
+    )
+
+
+def program_members(program_id: int, role: Role) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.program_id == program_id, User.role == role)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def end_of_day(day: date, timezone: str | None) -> datetime:
+    """The last moment of ``day`` in the program's time zone, as UTC."""
+    zone = ZoneInfo(timezone or "UTC")
+    return datetime.combine(day, time.max, tzinfo=zone).astimezone(UTC)
+
+
+def grant_reviewer_access(
+    program: Program, reviewer: User, until: date, *, actor: User
+) -> User:
+    """Give a reviewer of the program read-only access until the end of ``until`` (program
+    time); granting again extends or shortens it. Audited as granted or extended."""
+    if reviewer.role is not Role.REVIEWER or reviewer.program_id != program.id:
+        raise ProgramError("Only a reviewer of this program can be given access.")
+    if until < today_in(program.timezone):
+        raise ProgramError("Choose a date from today on.")
+    expires = end_of_day(until, program.timezone)
+    had_access = reviewer.access_expires_at is not None and (
+        reviewer.access_expires_at > utcnow()
+    )
+    previous = reviewer.access_expires_at
+    reviewer.access_expires_at = expires
+    db.session.flush()
+    record(
+        "program.reviewer_access_extended"
+        if had_access
+        else "program.reviewer_access_granted",
+        actor=actor,
+        subject=f"user:{reviewer.id}",
+        payload={
+            "until": until.isoformat(),
+            "previous": previous.isoformat() if previous else None,
+        },
+        program_id=program.id,
+    )
+    return reviewer
+
+
+def revoke_reviewer_access(program: Program, reviewer: User, *, actor: User) -> User:
+    if reviewer.role is not Role.REVIEWER or reviewer.program_id != program.id:
+        raise ProgramError("Only a reviewer of this program can lose access.")
+    now = utcnow()
+    if reviewer.access_expires_at is None or reviewer.access_expires_at <= now:
+        raise ProgramError("The reviewer has no access to revoke.")
+    reviewer.access_expires_at = now
+    db.session.flush()
+    record(
+        "program.reviewer_access_revoked",
+        actor=actor,
+        subject=f"user:{reviewer.id}",
+        payload={},
+        program_id=program.id,
+    )
+    return reviewer

@@ -1,6 +1,7 @@
 """Who may do what with each kind of record: one policy per resource, in the manner of
 warehouse's ``__acl__``. A user's relation to the trainee the record belongs to (the trainee
-themself, a supervisor assigned to them) decides; roles are read here and nowhere else.
+themself, a supervisor assigned to them now, a director of their program, a reviewer whose
+access to the program has not ended) decides; roles are read here and nowhere else.
 
 Loaders return None for anything outside the user's reach, so that views answer 404 whether the
 object is missing or someone else's; ``get_or_404`` is the views' form of the same question.
@@ -17,6 +18,7 @@ from flask_login import current_user
 from trainer.auth.models import User
 from trainer.auth.permissions import Role
 from trainer.core.extensions import db
+from trainer.core.models import utcnow
 from trainer.program.models import SupervisorAssignment
 
 from .models import Attempt, DraftRating, PracticeLog, SignedRating, SignOff
@@ -41,34 +43,40 @@ class Relation(enum.StrEnum):
     SIGNER = "the supervisor who signed it"
     #: the supervisor who wrote this very draft
     AUTHOR = "the supervisor who wrote it"
+    #: a director of the trainee's program (read-only)
+    PROGRAM_DIRECTOR = "a director of the trainee's program"
+    #: a reviewer of the trainee's program whose access has not expired or been revoked
+    GRANTED_REVIEWER = "a reviewer granted access to the trainee's program"
 
 
 SELF, SUPERVISOR = Relation.SELF, Relation.ASSIGNED_SUPERVISOR
+#: who reads a program's records without taking part in them
+OVERSIGHT = {Relation.PROGRAM_DIRECTOR, Relation.GRANTED_REVIEWER}
 
 #: the trainee's record as a whole (progress, workspace, rating, signing)
 TRAINEE_RECORD = {
-    Action.READ: {SELF, SUPERVISOR},
+    Action.READ: {SELF, SUPERVISOR, *OVERSIGHT},
     Action.RATE: {SUPERVISOR},
     Action.SIGN: {SUPERVISOR},
 }
 
 POLICIES: dict[type, dict[Action, set[Relation]]] = {
     Attempt: {
-        Action.READ: {SELF, SUPERVISOR},
+        Action.READ: {SELF, SUPERVISOR, *OVERSIGHT},
         Action.GIVE_FEEDBACK: {SELF},
     },
     PracticeLog: {
-        Action.READ: {SELF, SUPERVISOR},
+        Action.READ: {SELF, SUPERVISOR, *OVERSIGHT},
         Action.CORRECT: {SELF},
     },
     SignOff: {
-        Action.READ: {SELF, SUPERVISOR},
+        Action.READ: {SELF, SUPERVISOR, *OVERSIGHT},
         Action.ACKNOWLEDGE: {SELF},
         Action.GIVE_FEEDBACK: {SELF},
         Action.READ_FEEDBACK: {SELF, Relation.SIGNER},
     },
     SignedRating: {
-        Action.READ: {SELF, SUPERVISOR},
+        Action.READ: {SELF, SUPERVISOR, *OVERSIGHT},
         Action.CORRECT: {SUPERVISOR},
     },
     DraftRating: {
@@ -79,14 +87,30 @@ POLICIES: dict[type, dict[Action, set[Relation]]] = {
 
 
 def _assigned(user: User) -> sa.Select:
+    """The trainees the supervisor is assigned to now (ended assignments give no access)."""
     return sa.select(SupervisorAssignment.trainee_id).where(
-        SupervisorAssignment.supervisor_id == user.id
+        SupervisorAssignment.supervisor_id == user.id,
+        SupervisorAssignment.ended_at.is_(None),
     )
+
+
+def has_oversight(user: User, relations: set[Relation]) -> bool:
+    """Whether ``user`` reads every trainee of their program under ``relations``: a director,
+    or a reviewer whose access has not ended."""
+    if user.role is Role.DIRECTOR:
+        return Relation.PROGRAM_DIRECTOR in relations
+    if user.role is Role.REVIEWER:
+        return Relation.GRANTED_REVIEWER in relations and (
+            user.access_expires_at is not None and user.access_expires_at > utcnow()
+        )
+    return False
 
 
 def _relation_clauses(user: User, model, relations: set[Relation]) -> list:
     """SQL conditions, one per relation the user can have to the row's trainee."""
     clauses = []
+    if has_oversight(user, relations):
+        clauses.append(sa.true())
     if user.role is Role.TRAINEE and SELF in relations:
         clauses.append(model.trainee_id == user.id)
     if user.role is Role.SUPERVISOR:
@@ -149,6 +173,8 @@ def trainee_in_reach(
         query = query.where(User.id == user.id)
     elif user.role is Role.SUPERVISOR and SUPERVISOR in relations:
         query = query.where(User.id.in_(_assigned(user)))
+    elif has_oversight(user, relations):
+        pass  # every trainee of the user's program
     else:
         return None
     return db.session.scalar(query)

@@ -193,6 +193,9 @@ class SignedRating(RatingFields, db.Model):
         sa.ForeignKey("signed_ratings.id"), nullable=True, unique=True
     )
     correction_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    #: the program's minimum level for this competency when the rating was signed (None for
+    #: ratings signed before it was kept); a verified status keeps the level it was verified on
+    minimum_level: Mapped[int | None] = mapped_column(nullable=True)
 
     sign_off: Mapped[SignOff] = relationship(
         back_populates="ratings", lazy="joined", innerjoin=True

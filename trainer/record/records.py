@@ -34,11 +34,19 @@ class CompetencyRecord:
     is_unobserved: bool = False
 
     @property
+    def minimum_in_force(self) -> int:
+        """The minimum the latest rating is judged against: the one in force when it was
+        signed (kept on the rating), so that changing a minimum level later never changes a
+        status already verified; the program's current minimum otherwise."""
+        kept = getattr(self.rating, "minimum_level", None)
+        return kept if kept is not None else self.minimum
+
+    @property
     def is_met(self) -> bool:
         return (
             self.rating is not None
             and self.rating.level is not None
-            and self.rating.level >= self.minimum
+            and self.rating.level >= self.minimum_in_force
         )
 
     @property
@@ -66,9 +74,7 @@ class CompetencyRecord:
             )
         else:
             level = self.rating.level
-            reason = (
-                f"rated {level} ({RUBRIC_LABELS[level]}); the minimum is {self.minimum}"
-            )
+            reason = f"rated {level} ({RUBRIC_LABELS[level]}); the minimum is {self.minimum_in_force}"
         return f"{self.competency.statement} — {reason}"
 
 

@@ -13,6 +13,7 @@ from trainer.auth.models import User
 from trainer.core.extensions import db
 from trainer.privacy.check import check_deidentified
 from trainer.program.catalogue import visible_module
+from trainer.program.services import minimum_level, minimum_levels
 from trainer.record.access import Action
 from trainer.record.models import SignedRating, SignOff
 from trainer.record.queries import period_ratings
@@ -80,6 +81,11 @@ def _correction(
         else original.content_version,
         supersedes_id=original.id,
         correction_reason=reason,
+        minimum_level=minimum_level(
+            minimum_levels(trainee.program_id),
+            original.module_slug,
+            original.competency_id,
+        ),
     )
     others = [
         r for r in period_ratings(trainee.id, original.period_id) if r.id != original.id

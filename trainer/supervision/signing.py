@@ -23,6 +23,7 @@ from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.program.catalogue import visible_module
 from trainer.program.models import EvaluationPeriod
+from trainer.program.services import minimum_level, minimum_levels
 from trainer.record.access import Action
 from trainer.record.models import SIGNATURE_MEANING, DraftRating, SignedRating, SignOff
 from trainer.record.queries import period_ratings
@@ -171,7 +172,10 @@ def sign_once(
     return sign_off, signed, created
 
 
-def _signed_copy(draft: DraftRating) -> SignedRating:
+def _signed_copy(
+    draft: DraftRating, levels: dict[tuple[str, str], int]
+) -> SignedRating:
+    """The signed rating of ``draft``, keeping the minimum level in force now."""
     return SignedRating(
         program_id=draft.program_id,
         supervisor_id=draft.supervisor_id,
@@ -186,6 +190,7 @@ def _signed_copy(draft: DraftRating) -> SignedRating:
         evidence_log_ids=list(draft.evidence_log_ids),
         evidence_attempt_ids=list(draft.evidence_attempt_ids),
         content_version=draft.content_version,
+        minimum_level=minimum_level(levels, draft.module_slug, draft.competency_id),
     )
 
 
@@ -273,7 +278,8 @@ def sign_period(
 
     def ratings() -> list[SignedRating]:
         drafts.extend(drafts_to_sign(signer, trainee, period))
-        return [_signed_copy(draft) for draft in drafts]
+        levels = minimum_levels(trainee.program_id)
+        return [_signed_copy(draft, levels) for draft in drafts]
 
     sign_off, ratings_signed, created = sign_once(
         signer, trainee, period, token, ratings, correction=False

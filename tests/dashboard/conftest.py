@@ -1,0 +1,10 @@
+from tests.factories.supervision import (  # noqa: F401
+    assigned,
+    curriculum,
+    mid_year,
+    module,
+    other_module,
+    other_supervisor,
+    other_trainee,
+    periods,
+)
