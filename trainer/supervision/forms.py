@@ -116,6 +116,35 @@ class DraftForm(RatingForm):
     submit = SubmitField("Save draft")
 
 
+class CompetencyDraftForm(RatingForm):
+    """One competency's part of the rating page's single form (prefixed by its id); the CSRF
+    token and the period belong to the page's form, ``DraftsForm``."""
+
+    class Meta:
+        csrf = False
+
+    def is_touched(self) -> bool:
+        """Whether anything was chosen or typed for this competency."""
+        return any(
+            (
+                self.level.data not in (None, ""),
+                self.observation.data,
+                self.observed_on.data is not None
+                or bool(self.observed_on.raw_data and self.observed_on.raw_data[0]),
+                (self.comment.data or "").strip(),
+                self.evidence_logs.data,
+                self.evidence_attempts.data,
+            )
+        )
+
+
+class DraftsForm(BoundedForm):
+    """The rating page's one form: every competency's draft is saved by one button."""
+
+    period = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Save all drafts")
+
+
 class SignatureFields(BoundedForm):
     """The electronic signature: the meaning, ticked, and the signer's password re-entered."""
 

@@ -53,7 +53,7 @@ class DirectObservationRequired(SupervisionError):
 
 
 DIRECT_OBSERVATION_MESSAGE = (
-    "Not signed: accreditation requires each evaluation period to rest partly on direct observation. "
+    "The ratings were not signed, because accreditation requires each evaluation period to rest partly on direct observation. "
     "Rate at least one competency from observation in the room or through a one-way mirror, live video, "
     "or a video or audio recording, then sign again."
 )
