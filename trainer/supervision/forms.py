@@ -25,7 +25,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.forms import BoundedForm
 from trainer.practice.forms import Deidentified
-from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, Observation
+from trainer.record.models import (
+    MEANING_AS_STATED,
+    OBSERVATION_LABELS,
+    SIGNATURE_MEANING,
+    Observation,
+)
 
 from .services import RatingInput
 from .signing import WrongCode
@@ -176,6 +181,10 @@ class SignForm(SignatureFields):
 
 
 class CorrectRatingForm(RatingForm, SignatureFields):
+    #: true whatever observation the correction rests on; the sign-off stores the exact meaning
+    attest = BooleanField(
+        MEANING_AS_STATED, validators=[DataRequired("Tick the statement to sign.")]
+    )
     reason = TextAreaField(
         "Why you are correcting the rating",
         validators=[

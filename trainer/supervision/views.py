@@ -29,7 +29,11 @@ from trainer.program.services import (
     program_today,
 )
 from trainer.record.access import Action, get_or_404, trainee_or_404
-from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, DraftRating
+from trainer.record.models import (
+    OBSERVATION_LABELS,
+    DraftRating,
+    signature_meaning,
+)
 from trainer.record.pages import module_sheet, trainee_summaries, workspace
 
 from . import bp
@@ -116,7 +120,9 @@ def render_workspace(
         sign_form=sign_form,
         chooser=chooser,
         OBSERVATION_LABELS=OBSERVATION_LABELS,
-        SIGNATURE_MEANING=SIGNATURE_MEANING,
+        meaning=signature_meaning(
+            draft.observation for draft in (space.period_drafts or [])
+        ),
     ), status
 
 
