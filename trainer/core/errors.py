@@ -120,7 +120,7 @@ def _too_many_requests(error: HTTPException):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
-        if request.method == "POST" and request.form:
+        if request.method == "POST" and typed_fields():
             return unsent_form(
                 400,
                 "The form expired before it was sent (you had been away a while, or signed "
