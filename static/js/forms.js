@@ -126,7 +126,7 @@
       note.textContent = "What you typed here earlier on this device has been filled back in. It has not been sent yet: check it and send the form.";
       var forget = document.createElement("button");
       forget.type = "button";
-      forget.className = "btn btn-sm btn-outline-secondary ms-2";
+      forget.className = "btn btn-sm btn-outline-dark ms-2";
       forget.textContent = "Clear what was filled in";
       forget.addEventListener("click", function () {
         draftFields(form).forEach(function (field) {
