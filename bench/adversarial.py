@@ -49,6 +49,15 @@ PIECES = [
     "A1",
     "123-45-",
     "1 1-",
+    "Mrs ",
+    "Mrs Jane ",
+    "Dr. ",
+    "Jane ",
+    "J",
+    "12 Elm ",
+    "12 Elm Street, ",
+    "1 A ",
+    "O'",
     "\n",
     "\t",
     "é",
@@ -65,6 +74,9 @@ RUNS_AFTER = [
     "march",
     "1",
     "a@b",
+    "Mrs",
+    "12",
+    "12 Elm",
 ]
 
 

@@ -292,8 +292,25 @@ class TestFilters:
         assert response.status_code == 400
         root = check_page(response.text)
         assert message in root.find(id=f"{field}-errors").text
-        assert root.find("input", name=field).attrs["aria-invalid"] == "true"
+        assert root.find(name=field).attrs["aria-invalid"] == "true"
         assert not [row for row in root.find_all("tr") if "id" in row.attrs]
+
+    def test_the_action_filter_is_a_list_of_actions_in_words(
+        self, client, auth, reviewer, events
+    ):
+        events(1, action="attempt.submitted")
+        auth.login(reviewer)
+        root = check_page(client.get("/audit").text)
+        options = {
+            option.attrs["value"]: option.text
+            for option in root.find("select", name="action").find_all("option")
+        }
+        assert options["attempt.submitted"] == "Quiz attempt submitted"
+        assert options[""] == "Any action"
+        rows = [
+            " ".join(r.text.split()) for r in root.find_all("tr") if "id" in r.attrs
+        ]
+        assert any("Quiz attempt submitted attempt.submitted" in row for row in rows)
 
     def test_later_pages_keep_the_filters(
         self, app, client, auth, reviewer, events, monkeypatch
@@ -311,7 +328,7 @@ class TestFilters:
         assert "action=practice.logged" in older
         second = parse(client.get(older).text)
         actions = {
-            squash(row.find_all("td")[2].text)
+            squash(row.find_all("td")[2].find("code").text)
             for row in second.find_all("tr")
             if "id" in row.attrs
         }

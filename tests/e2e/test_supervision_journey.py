@@ -18,6 +18,11 @@ from trainer.program.services import evaluation_periods, program_today
 
 DIRECT = "In the room or through a one-way mirror"
 MEANING = "I attest that I observed this practice and that these ratings reflect it"
+#: a correction's form asks for a statement true whatever observation is chosen
+CORRECTION_MEANING = (
+    "I attest that I observed or assessed this practice as the rating states, and that the "
+    "rating reflects it"
+)
 
 
 def sign_out(page: Page) -> None:
@@ -107,10 +112,11 @@ def test_trainee_logs_practice_supervisor_signs_and_the_competency_is_verified(
         card.get_by_label("Observation it rests on").select_option(label=DIRECT)
         card.get_by_label("Date observed").fill(day)
         card.get_by_label("Comment").fill("Accurate and well paced.")
-        card.get_by_role("button", name=re.compile("^Save draft")).click()
-        expect(
-            page.get_by_text(f"Draft saved: {' '.join(competency.statement.split())}")
-        ).to_be_visible()
+    # one button saves every competency's draft: nothing typed in the others is lost
+    page.get_by_role("button", name="Save all drafts").last.click()
+    expect(
+        page.get_by_text(f"Saved {len(empathy.meta.competencies)} drafts for")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Taylor Trainee's workspace").click()
     page.get_by_label(MEANING).check()
@@ -195,7 +201,7 @@ def test_a_correction_is_signed_and_both_ratings_stay_visible(
     page.get_by_label("Why you are correcting the rating").fill(
         "The recording shows fewer implied feelings."
     )
-    page.get_by_label(MEANING).check()
+    page.get_by_label(CORRECTION_MEANING).check()
     page.get_by_label("Your password").fill("demo-password")
     page.get_by_label("Code from your authenticator app").fill(
         otp("supervisor@example.org")

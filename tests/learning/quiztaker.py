@@ -80,13 +80,26 @@ class QuizTaker:
         assert response.status_code == 200, response.status
         return form_value(response.text, "state", action=f"{self.base}/begin")
 
+    def follow(self, response):
+        """Each step answers with a redirect to the step page (POST/redirect/GET); follow it
+        as the browser does. Other redirects (back to the start page) are returned."""
+        if response.status_code == 302 and response.headers["Location"] == (
+            f"{self.base}/step"
+        ):
+            return self.client.get(response.headers["Location"])
+        return response
+
     def begin(self, state: str):
-        return self.client.post(f"{self.base}/begin", data={"state": state})
+        return self.follow(
+            self.client.post(f"{self.base}/begin", data={"state": state})
+        )
 
     def answer(self, state: str, chosen: list[str]):
-        return self.client.post(
-            f"{self.base}/step",
-            data={"state": state, "chosen": self.values(state, chosen)},
+        return self.follow(
+            self.client.post(
+                f"{self.base}/step",
+                data={"state": state, "chosen": self.values(state, chosen)},
+            )
         )
 
     def answer_all(self, state: str, *, right: bool) -> tuple[str, list[str]]:

@@ -118,16 +118,19 @@ def test_it_finds_several_in_order_without_overlap():
 def test_the_message_says_what_to_remove():
     message = describe(find_identifiers("call 555-123-4567 or write to x@y.org"))
     assert (
-        "Remove the phone number “555-123-4567” and the e-mail address “x@y.org”"
-        in message
+        "Remove the phone number “555-123-4567” (characters 6 to 17) and the e-mail "
+        "address “x@y.org” (characters 31 to 37)" in message
     )
     assert "practice date has its own field" in message
 
 
-def test_the_message_summarises_many_findings():
+def test_the_message_names_every_finding_and_where_it_is():
     text = "a@b.org c@d.org e@f.org g@h.org h@i.org"
     message = describe(find_identifiers(text))
-    assert "2 more" in message
+    assert "more" not in message
+    for address in text.split():
+        assert f"“{address}”" in message
+    assert "“h@i.org” (characters 33 to 39)" in message
 
 
 def _cpu_seconds(text: str, repeat: int = 2) -> float:

@@ -10,7 +10,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
 from trainer.core.access import Access, access_of, mark
-from trainer.core.errors import wants_json
+from trainer.core.errors import typed_fields, unsent_form, wants_json
 
 from .permissions import Permission, has_permission
 
@@ -18,6 +18,14 @@ from .permissions import Permission, has_permission
 def _refuse_anonymous():
     if wants_json():
         abort(401)
+    if request.method == "POST" and typed_fields():
+        # signed out (or expired) since the page was opened: keep what was typed on screen
+        return unsent_form(
+            401,
+            "You were signed out before the form was sent (your session ended, or you signed "
+            "out in another tab), so it was not sent and nothing was saved.",
+            signed_in=False,
+        )
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -22,3 +22,12 @@ def local_time(moment: datetime | None, zone_name: str | None = None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(zone(zone_name)).strftime("%d %b %Y, %H:%M %Z")
+
+
+def long_date(moment: datetime | date | None, zone_name: str | None = None) -> str:
+    """A date in words, e.g. "2 December 2026" (in the program's time zone for a moment)."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(zone(zone_name)).date()
+    return f"{moment.day} {moment:%B %Y}"

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -44,6 +46,55 @@ def render_error(code: int, description: str | None = None):
     return render_template(template, code=code, description=description), code
 
 
+#: fields never shown back on the "form not sent" page: secrets and the form's own machinery
+HIDDEN_FIELDS = frozenset(
+    {"csrf_token", "password", "code", "token", "state", "submit"}
+)
+
+
+def typed_fields() -> list[tuple[str, str]]:
+    """What the user typed in the form just sent (name, text), secrets left out."""
+    return [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in HIDDEN_FIELDS
+        and "password" not in name
+        and isinstance(value, str)
+        and value.strip()
+        and not value.isdigit()
+    ]
+
+
+def unsent_form(code: int, reason: str, *, signed_in: bool):
+    """The page shown instead of a bare error when a form arrives from a page whose session
+    has ended or expired: what was typed, shown back, and a way to sign in and return."""
+    if wants_json():
+        return jsonify(error=code, message=reason), code
+    return render_template(
+        "errors/unsent.html",
+        code=code,
+        reason=reason,
+        typed=typed_fields(),
+        signed_in=signed_in,
+        back=request.full_path.rstrip("?") if request.method == "GET" else request.path,
+        referrer=_same_site_referrer(),
+    ), code
+
+
+def _same_site_referrer() -> str | None:
+    """The page the form was on, when it is a page of this site (to return to it)."""
+    referrer = request.referrer
+    if not referrer or "\\" in referrer or not referrer.isprintable():
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
 def _too_many_requests(error: HTTPException):
     """The 429 page says when to try again (and Retry-After says it to programs), never the
     raw limit ("5 per 1 minute")."""
@@ -69,6 +120,13 @@ def _too_many_requests(error: HTTPException):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
+        if request.method == "POST" and typed_fields():
+            return unsent_form(
+                400,
+                "The form expired before it was sent (you had been away a while, or signed "
+                "out in another tab), so nothing was saved.",
+                signed_in=current_user.is_authenticated,
+            )
         return render_error(
             400,
             "The form expired or was sent from elsewhere. Go back, reload the page and try again.",

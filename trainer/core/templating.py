@@ -7,7 +7,7 @@ from flask import Flask
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from trainer.core.clock import local_time
+from trainer.core.clock import local_time, long_date
 
 
 def safe_user():
@@ -20,6 +20,7 @@ def safe_user():
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["long_date"] = long_date
 
     @app.context_processor
     def _globals():

@@ -244,6 +244,11 @@ def _advance_path(step: Step, progress: Progress, option_id: str) -> None:
         answer["end"] = option.next
 
 
+def answered_count(progress: Progress) -> int:
+    """How many steps have been answered (each decision of a branching item is one)."""
+    return sum(len(answer.get("path", [])) or 1 for answer in progress.answers.values())
+
+
 def is_complete(module: Module, progress: Progress) -> bool:
     return current_step(module, progress) is None
 

@@ -21,6 +21,7 @@ from trainer.core.unit_of_work import create_once
 from trainer.program.catalogue import curriculum, framework_of, visible_modules
 from trainer.record.models import Attempt, ContentVersion
 
+from .models import QuizProgress
 from .quizflow import Progress, is_complete
 
 logger = logging.getLogger(__name__)
@@ -197,6 +198,7 @@ def submit_attempt(
         lambda: _new_attempt(trainee, module, progress),
         lambda: get_attempt(trainee, module.slug, progress.number),
     )
+    forget_progress(trainee, module.slug, up_to_number=attempt.number)
     if not created:
         return attempt, False
     record(
@@ -219,3 +221,46 @@ def submit_attempt(
         attempt.score,
     )
     return attempt, True
+
+
+# --- a quiz in progress -------------------------------------------------------------------
+
+
+def saved_progress(trainee: User, slug: str) -> Progress | None:
+    """The quiz the trainee began on this module and has not submitted, or None."""
+    row = _progress_row(trainee.id, slug)
+    if row is None:
+        return None
+    try:
+        progress = Progress.from_data(row.state)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return progress if progress.trainee_id == trainee.id else None
+
+
+def save_progress(trainee: User, progress: Progress) -> None:
+    """Keep the trainee's answers so far (one row per trainee and module, replaced)."""
+    row = _progress_row(trainee.id, progress.slug)
+    if row is None:
+        row = QuizProgress(trainee_id=trainee.id, module_slug=progress.slug)
+        db.session.add(row)
+    row.version = progress.version
+    row.state = progress.to_data()
+    row.updated_at = utcnow()
+    db.session.flush()
+
+
+def forget_progress(trainee: User, slug: str, *, up_to_number: int) -> None:
+    """Remove the quiz in progress once its attempt (or a later one) is recorded."""
+    row = _progress_row(trainee.id, slug)
+    if row is not None and int(row.state.get("number", 0)) <= up_to_number:
+        db.session.delete(row)
+        db.session.flush()
+
+
+def _progress_row(trainee_id: int, slug: str) -> QuizProgress | None:
+    return db.session.scalar(
+        sa.select(QuizProgress).where(
+            QuizProgress.trainee_id == trainee_id, QuizProgress.module_slug == slug
+        )
+    )

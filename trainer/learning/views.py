@@ -22,6 +22,8 @@ from .services import (
     latest_attempts,
     module_of_attempt,
     next_attempt_number,
+    save_progress,
+    saved_progress,
     submit_attempt,
 )
 
@@ -60,14 +62,28 @@ def module_page(slug: str):
 @bp.route("/<slug>/quiz")
 @require(Permission.LEARNING_QUIZ_TAKE)
 def take_quiz(slug: str):
+    """The quiz's start page; a quiz begun and not submitted is offered to resume, or, when
+    the module's content has changed since it was begun, to start again (saying why)."""
     module = get_module_or_404(slug)
-    progress = quizflow.start(
-        module, next_attempt_number(current_user, slug), trainee_id=current_user.id
-    )
+    number = next_attempt_number(current_user, slug)
+    progress = quizflow.start(module, number, trainee_id=current_user.id)
     form = StartQuizForm(state=quizflow.encode(progress, _secret()))
+    saved = saved_progress(current_user, slug)
+    resume = outdated = None
+    if saved is not None and saved.number == number:
+        if saved.version == module.version:
+            resume = quizflow.current_step(module, saved), saved
+        else:
+            outdated = saved
     history = attempt_history(current_user, slug)
     return render_template(
-        "learning/quiz_start.html", module=module, form=form, history=history
+        "learning/quiz_start.html",
+        module=module,
+        form=form,
+        history=history,
+        resume=resume,
+        outdated=outdated,
+        answered_count=quizflow.answered_count,
     )
 
 
@@ -82,7 +98,7 @@ def _render_step(module, progress, form, status=200):
             module=module,
             form=submit_form,
             progress=progress,
-        )
+        ), status
     form.state.data = quizflow.encode(progress, _secret())
     return render_template(
         "learning/quiz_step.html",
@@ -91,6 +107,22 @@ def _render_step(module, progress, form, status=200):
         step=step,
         render_inline=render_inline,
     ), status
+
+
+def _to_step(slug: str):
+    return redirect(url_for("learning.show_step", slug=slug))
+
+
+@bp.route("/<slug>/quiz/step")
+@require(Permission.LEARNING_QUIZ_TAKE)
+def show_step(slug: str):
+    """Where the trainee is in the quiz they began (every step's POST redirects here, so
+    Back and Refresh show a page, never the browser's "Confirm form resubmission")."""
+    module = get_module_or_404(slug)
+    progress = saved_progress(current_user, slug)
+    if progress is None or progress.version != module.version:
+        return redirect(url_for("learning.take_quiz", slug=slug))
+    return _render_step(module, progress, AnswerForm(formdata=None))
 
 
 @bp.route("/<slug>/quiz/step", methods=["POST"])
@@ -107,6 +139,18 @@ def answer_step(slug: str):
     except quizflow.ProgressInvalid as error:
         flash(str(error), "warning")
         return redirect(url_for("learning.take_quiz", slug=slug))
+    saved = saved_progress(current_user, slug)
+    if (
+        saved is not None
+        and saved.seed == progress.seed
+        and quizflow.answered_count(saved) > quizflow.answered_count(progress)
+    ):
+        # a page from before (Back, or a second tab): that step is answered already
+        flash(
+            "You had already answered that item, so nothing changed; here is where you are.",
+            "info",
+        )
+        return _to_step(slug)
     try:
         step = quizflow.current_step(module, progress)
         chosen = form.chosen.data or []
@@ -116,8 +160,8 @@ def answer_step(slug: str):
     except quizflow.AnswerInvalid as error:
         form.chosen.errors = [str(error)]
         return _render_step(module, progress, form, status=422)
-    form = AnswerForm(formdata=None)
-    return _render_step(module, progress, form)
+    save_progress(current_user, progress)
+    return _to_step(slug)
 
 
 @bp.route("/<slug>/quiz/begin", methods=["POST"])
@@ -134,7 +178,8 @@ def begin_quiz(slug: str):
     except quizflow.ProgressInvalid as error:
         flash(str(error), "warning")
         return redirect(url_for("learning.take_quiz", slug=slug))
-    return _render_step(module, progress, AnswerForm(formdata=None))
+    save_progress(current_user, progress)
+    return _to_step(slug)
 
 
 @bp.route("/<slug>/quiz/submit", methods=["POST"])

@@ -89,3 +89,33 @@ def mark_all_seen(user: User) -> int:
     )
     logger.info("User %s marked %s notifications seen", user.id, len(ids))
     return len(ids)
+
+
+def mark_seen_about(user: User, kind: NotificationKind, object_id: int) -> int:
+    """Mark ``user``'s unseen notifications about one thing seen (the thing was opened or
+    acted on); returns how many. Nothing is written when there are none."""
+    ids = list(
+        db.session.scalars(
+            sa.select(Notification.id).where(
+                Notification.user_id == user.id,
+                Notification.kind == kind,
+                Notification.object_id == object_id,
+                Notification.seen_at.is_(None),
+            )
+        )
+    )
+    if not ids:
+        return 0
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.id.in_(ids))
+        .values(seen_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    record(
+        "notification.seen",
+        actor=user,
+        subject=f"user:{user.id}",
+        payload={"notifications": ids},
+    )
+    return len(ids)

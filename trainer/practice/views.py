@@ -9,6 +9,8 @@ from trainer.auth.permissions import Permission
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.tokens import new_submission_token
+from trainer.notifications.models import NotificationKind
+from trainer.notifications.services import mark_seen_about
 from trainer.program.catalogue import curriculum, visible_modules
 from trainer.program.services import program_today
 from trainer.record.access import Action, get_or_404
@@ -107,6 +109,8 @@ def index():
 @require(Permission.PRACTICE_LOG_READ)
 def log_page(log_id: int):
     log = get_or_404(PracticeLog, log_id)
+    # opened: the notification that announced it has been seen
+    mark_seen_about(current_user, NotificationKind.PRACTICE_LOGGED, log.id)
     earlier, later = log_chain(log)
     module = curriculum().get(log.module_slug)
     return render_template(

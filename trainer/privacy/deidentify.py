@@ -2,8 +2,12 @@
 
 Practice logs and other free text kept in the record must be de-identified. This check is a
 safety net, not a guarantee: it catches the identifiers that have a recognisable shape (e-mail
-addresses, phone numbers, full dates such as a date of birth, record and ID numbers) and says
-what to remove. Names cannot be recognised reliably and are left to the writer.
+addresses, phone numbers, full dates such as a date of birth, record and ID numbers, street
+addresses such as "12 Elm Street, Springfield") and names written with a title ("Mrs Jane
+Doe", "Dr Okafor"), and says what to remove and where it is. A first name on its own ("Maria")
+is not recognised: the maintained names dataset on PyPI (names-dataset) needs gigabytes of
+memory, and the small name lists are unmaintained; telling a name from a clinical word without
+one would raise false alarms on the modules' own vocabulary. The practice page says so.
 
 The check runs on every form submission, so its time must grow linearly with the text (a
 backtracking pattern that is quadratic let one request hold a worker for half a minute). Each
@@ -32,6 +36,17 @@ PHONE = "phone number"
 DATE = "date"
 DATE_OF_BIRTH = "date of birth"
 RECORD_NUMBER = "record number"
+NAME = "name"
+ADDRESS = "street address"
+
+#: titles written before a name; capitalised ("Mrs", "Dr") or as typed in lower case ("mrs")
+_TITLE = r"(?:[Mm]rs|[Mm]r|[Mm]s|Miss|[Mm]x|[Dd]r|[Pp]rof|Professor|Mister|Madam|Sir)"
+#: a capitalised word of a name: Jane, O'Brien, Smith-Jones (bounded)
+_NAME_WORD = r"[A-Z][a-z'’-]{0,30}"
+_STREET_TYPE = (
+    r"(?i:street|st|avenue|ave|road|rd|lane|ln|drive|boulevard|blvd|court|ct|place|pl"
+    r"|way|terrace|close|crescent|square|sq|highway|hwy|parkway|pkwy|row|alley)"
+)
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -105,6 +120,36 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (RECORD_NUMBER, re.compile(r"(?<![\w.,-])[A-Z]{0,3}\d{6,}(?![\w.,-]|\.\d)")),
+    (
+        # 12 Elm Street, Springfield · 4B Rue Road · 221 Baker St.: a house number (starting a
+        # run of digits), one to three capitalised words, a street type, then the town if given
+        ADDRESS,
+        re.compile(
+            r"(?<![\w/.,-])\d{1,5}[A-Za-z]?\s{1,3}(?:"
+            + _NAME_WORD
+            + r"\s{1,3}){1,3}"
+            + _STREET_TYPE
+            + r"\b\.?(?:,[ \t]{0,3}"
+            + _NAME_WORD
+            + r"(?:[ \t]"
+            + _NAME_WORD
+            + r"){0,2})?"
+        ),
+    ),
+    (
+        # Mrs Jane Doe · Dr. Okafor · mr Smith: a title (a keyword first), then one to three
+        # capitalised words
+        NAME,
+        re.compile(
+            r"\b"
+            + _TITLE
+            + r"\.?[ \t]{1,3}"
+            + _NAME_WORD
+            + r"(?:[ \t]"
+            + _NAME_WORD
+            + r"){0,2}\b"
+        ),
+    ),
 ]
 
 # Number-shaped text that is not an identifier: year ranges (2019-2020) and score ranges.
@@ -152,15 +197,23 @@ def find_identifiers(text: str) -> list[Finding]:
     return sorted(findings, key=lambda finding: finding.start)
 
 
-def describe(findings: list[Finding], *, limit: int = 3) -> str:
-    """A message that says what to remove, e.g. 'Remove the e-mail address “a@b.org”.'"""
-    parts = [f"the {finding.kind} “{finding.text}”" for finding in findings[:limit]]
-    if len(findings) > limit:
-        parts.append(f"{len(findings) - limit} more")
+def where(finding: Finding) -> str:
+    """Where a finding is, in words a writer can use: "characters 5 to 16"."""
+    return f"characters {finding.start + 1} to {finding.end}"
+
+
+def describe(findings: list[Finding]) -> str:
+    """A message that names every finding and where it is, e.g. 'Remove the e-mail address
+    “a@b.org” (characters 5 to 11).'"""
+    parts = [
+        f"the {finding.kind} “{finding.text}” ({where(finding)})"
+        for finding in findings
+    ]
     listed = (
         parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     )
     return (
         f"This looks like it identifies someone. Remove {listed}: keep records free of names, "
-        "contact details, dates of birth and record numbers (the practice date has its own field)."
+        "addresses, contact details, dates of birth and record numbers (the practice date has "
+        "its own field)."
     )

@@ -12,6 +12,7 @@ from .practice_logs import (
 )
 from .ratings import (
     DIRECT_OBSERVATION,
+    MEANING_AS_STATED,
     OBSERVATION_LABELS,
     SIGNATURE_MEANING,
     Acknowledgement,
@@ -20,11 +21,13 @@ from .ratings import (
     RatingFields,
     SignedRating,
     SignOff,
+    signature_meaning,
 )
 
 __all__ = [
     "CLINIC_TYPE_LABELS",
     "DIRECT_OBSERVATION",
+    "MEANING_AS_STATED",
     "MODALITY_LABELS",
     "OBSERVATION_LABELS",
     "SIGNATURE_MEANING",
@@ -39,4 +42,5 @@ __all__ = [
     "RatingFields",
     "SignOff",
     "SignedRating",
+    "signature_meaning",
 ]

@@ -19,10 +19,44 @@ from trainer.core.extensions import db
 from trainer.core.models import str_enum, utcnow
 from trainer.program.models import EvaluationPeriod
 
-#: what the supervisor attests by signing; stored with every sign-off and shown with it
+#: what the supervisor attests by signing ratings that all rest on direct observation; the
+#: meaning of each sign-off is stored with it (immutable) and shown wherever it is shown
 SIGNATURE_MEANING = (
     "I attest that I observed this practice and that these ratings reflect it"
 )
+#: ratings of which none rests on direct observation and all on the trainee's report
+MEANING_REPORTED = "I attest that I reviewed the trainee's report of this practice and that these ratings reflect it"
+#: ratings of which none rests on direct observation (role-play, standardized client, report)
+MEANING_NOT_OBSERVED = (
+    "I attest that I assessed this practice as each rating states (role-play, a standardized "
+    "client or the trainee's report), without observing it directly, and that these ratings reflect it"
+)
+#: ratings of which some rest on direct observation and some do not
+MEANING_MIXED = (
+    "I attest that I observed this practice directly where a rating says so, assessed it "
+    "otherwise as each other rating states, and that these ratings reflect it"
+)
+#: a correction's form, before its observation is chosen: true whatever is chosen
+MEANING_AS_STATED = (
+    "I attest that I observed or assessed this practice as the rating states, and that the "
+    "rating reflects it"
+)
+
+
+def signature_meaning(observations) -> str:
+    """What a signature over ratings with these observations attests: "I observed this
+    practice" only when every rating that has an observation rests on direct observation."""
+    kinds = {o for o in observations if o is not None}
+    if not kinds:
+        return MEANING_AS_STATED
+    direct = {o for o in kinds if o in DIRECT_OBSERVATION}
+    if direct == kinds:
+        return SIGNATURE_MEANING
+    if direct:
+        return MEANING_MIXED
+    if kinds == {Observation.REPORT_ONLY}:
+        return MEANING_REPORTED
+    return MEANING_NOT_OBSERVED
 
 
 class Observation(enum.StrEnum):

@@ -23,6 +23,7 @@ from trainer.core.extensions import db
 from trainer.core.requests import database_seq
 
 from . import audit_bp
+from .actions import action_label
 from .forms import EventFilterForm, VerifyChainForm
 
 
@@ -61,6 +62,7 @@ def events():
         },
         checkpoint=latest_checkpoint(),
         verify_form=VerifyChainForm(formdata=None),
+        action_label=action_label,
     ), status
 
 

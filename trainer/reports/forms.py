@@ -4,12 +4,14 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_wtf.file import FileField, FileSize
-from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from trainer.audit.checkpoints import MAX_DOCUMENT_BYTES
 from trainer.audit.services import EventFilters
 from trainer.core.forms import BoundedForm
+
+from .actions import action_choices
 
 
 def _strip_lower(value: str | None) -> str | None:
@@ -39,8 +41,11 @@ class EventFilterForm(BoundedForm):
         filters=[_strip_lower],
         render_kw={"autocomplete": "off", "inputmode": "email"},
     )
-    action = StringField(
+    #: a list of the actions; any well-formed code is accepted (a new action without a label)
+    action = SelectField(
         "Action",
+        choices=action_choices(),
+        validate_choice=False,
         validators=[
             Optional(),
             Length(max=64),
@@ -50,7 +55,6 @@ class EventFilterForm(BoundedForm):
             ),
         ],
         filters=[_strip_lower],
-        render_kw={"autocomplete": "off", "placeholder": "e.g. attempt.submitted"},
     )
     date_from = DateField("From (date)", validators=[Optional(), _in_range])
     date_to = DateField("To (date, inclusive)", validators=[Optional(), _in_range])

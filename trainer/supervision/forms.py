@@ -25,7 +25,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.forms import BoundedForm
 from trainer.practice.forms import Deidentified
-from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, Observation
+from trainer.record.models import (
+    MEANING_AS_STATED,
+    OBSERVATION_LABELS,
+    SIGNATURE_MEANING,
+    Observation,
+)
 
 from .services import RatingInput
 from .signing import WrongCode
@@ -116,6 +121,35 @@ class DraftForm(RatingForm):
     submit = SubmitField("Save draft")
 
 
+class CompetencyDraftForm(RatingForm):
+    """One competency's part of the rating page's single form (prefixed by its id); the CSRF
+    token and the period belong to the page's form, ``DraftsForm``."""
+
+    class Meta:
+        csrf = False
+
+    def is_touched(self) -> bool:
+        """Whether anything was chosen or typed for this competency."""
+        return any(
+            (
+                self.level.data not in (None, ""),
+                self.observation.data,
+                self.observed_on.data is not None
+                or bool(self.observed_on.raw_data and self.observed_on.raw_data[0]),
+                (self.comment.data or "").strip(),
+                self.evidence_logs.data,
+                self.evidence_attempts.data,
+            )
+        )
+
+
+class DraftsForm(BoundedForm):
+    """The rating page's one form: every competency's draft is saved by one button."""
+
+    period = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Save all drafts")
+
+
 class SignatureFields(BoundedForm):
     """The electronic signature: the meaning, ticked, and the signer's password re-entered."""
 
@@ -147,6 +181,10 @@ class SignForm(SignatureFields):
 
 
 class CorrectRatingForm(RatingForm, SignatureFields):
+    #: true whatever observation the correction rests on; the sign-off stores the exact meaning
+    attest = BooleanField(
+        MEANING_AS_STATED, validators=[DataRequired("Tick the statement to sign.")]
+    )
     reason = TextAreaField(
         "Why you are correcting the rating",
         validators=[

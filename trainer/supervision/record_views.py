@@ -18,6 +18,8 @@ from trainer.feedback.models import FEEDBACK_SCALES
 from trainer.feedback.services import feedback_on_sign_off, supervisor_feedback
 from trainer.learning import quizflow
 from trainer.learning.services import module_of_attempt
+from trainer.notifications.models import NotificationKind
+from trainer.notifications.services import mark_seen_about
 from trainer.program.catalogue import curriculum, visible_module
 from trainer.program.services import program_today
 from trainer.record.access import Action, get_or_404, permits, trainee_or_404
@@ -67,7 +69,10 @@ def _sign_off_or_404(sign_off_id: int, action: Action = Action.READ):
 @bp.route("/sign-offs/<int:sign_off_id>")
 @require(Permission.SUPERVISION_RECORD_READ)
 def sign_off_page(sign_off_id: int):
-    return _render_sign_off(_sign_off_or_404(sign_off_id))
+    sign_off = _sign_off_or_404(sign_off_id)
+    # opened: the notification that announced it has been seen
+    mark_seen_about(current_user, NotificationKind.RATINGS_SIGNED, sign_off.id)
+    return _render_sign_off(sign_off)
 
 
 @bp.route("/sign-offs/<int:sign_off_id>/acknowledge", methods=["POST"])

@@ -228,6 +228,52 @@ def save_draft(
     return draft
 
 
+def _same_as_draft(draft: DraftRating, data: RatingInput) -> bool:
+    return (
+        draft.level == data.level
+        and draft.comment == (data.comment or "").strip()
+        and draft.observation == data.observation
+        and draft.observed_on == data.observed_on
+        and list(draft.evidence_log_ids) == sorted(set(data.evidence_log_ids))
+        and list(draft.evidence_attempt_ids) == sorted(set(data.evidence_attempt_ids))
+    )
+
+
+def save_drafts(
+    supervisor: User,
+    trainee: User,
+    period: EvaluationPeriod,
+    module: Module,
+    entries: list[tuple[Competency, RatingInput]],
+    *,
+    today: date,
+) -> list[DraftRating]:
+    """Save the drafts of several competencies of one module at once (the rating page's one
+    form); a draft that the form sends back unchanged is left alone and not audited again."""
+    existing = {
+        draft.competency_id: draft
+        for draft in db.session.scalars(
+            sa.select(DraftRating).where(
+                DraftRating.supervisor_id == supervisor.id,
+                DraftRating.trainee_id == trainee.id,
+                DraftRating.period_id == period.id,
+                DraftRating.module_slug == module.slug,
+            )
+        )
+    }
+    saved = []
+    for competency, data in entries:
+        draft = existing.get(competency.id)
+        if draft is not None and _same_as_draft(draft, data):
+            continue
+        saved.append(
+            save_draft(
+                supervisor, trainee, period, module, competency, data, today=today
+            )
+        )
+    return saved
+
+
 def discard_draft(supervisor: User, draft: DraftRating) -> None:
     if draft.supervisor_id != supervisor.id:
         raise NotAssigned("There is no such draft among yours.")

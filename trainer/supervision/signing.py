@@ -25,7 +25,12 @@ from trainer.program.catalogue import visible_module
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import minimum_level, minimum_levels
 from trainer.record.access import Action
-from trainer.record.models import SIGNATURE_MEANING, DraftRating, SignedRating, SignOff
+from trainer.record.models import (
+    DraftRating,
+    SignedRating,
+    SignOff,
+    signature_meaning,
+)
 from trainer.record.queries import period_ratings
 from trainer.record.rules import rests_on_direct_observation
 
@@ -54,7 +59,7 @@ class DirectObservationRequired(SupervisionError):
 
 
 DIRECT_OBSERVATION_MESSAGE = (
-    "Not signed: accreditation requires each evaluation period to rest partly on direct observation. "
+    "The ratings were not signed, because accreditation requires each evaluation period to rest partly on direct observation. "
     "Rate at least one competency from observation in the room or through a one-way mirror, live video, "
     "or a video or audio recording, then sign again."
 )
@@ -128,6 +133,7 @@ def new_sign_off(
     token: str,
     *,
     correction: bool,
+    meaning: str,
 ) -> SignOff:
     return SignOff(
         program_id=trainee.program_id,
@@ -136,7 +142,7 @@ def new_sign_off(
         signer_id=signer.id,
         signer_name=signer.name,
         signed_at=utcnow(),
-        meaning=SIGNATURE_MEANING,
+        meaning=meaning,
         is_correction=correction,
         ratings_digest="",
         submission_token=token,
@@ -159,7 +165,15 @@ def sign_once(
 
     def build() -> SignOff:
         signed.extend(ratings())
-        sign_off = new_sign_off(signer, trainee, period, token, correction=correction)
+        sign_off = new_sign_off(
+            signer,
+            trainee,
+            period,
+            token,
+            correction=correction,
+            # what the signature attests follows how the signed ratings were observed
+            meaning=signature_meaning(rating.observation for rating in signed),
+        )
         sign_off.ratings_digest = digest(signed)
         return sign_off
 

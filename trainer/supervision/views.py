@@ -29,14 +29,20 @@ from trainer.program.services import (
     program_today,
 )
 from trainer.record.access import Action, get_or_404, trainee_or_404
-from trainer.record.models import OBSERVATION_LABELS, SIGNATURE_MEANING, DraftRating
+from trainer.record.models import (
+    OBSERVATION_LABELS,
+    DraftRating,
+    signature_meaning,
+)
 from trainer.record.pages import module_sheet, trainee_summaries, workspace
 
 from . import bp
 from .forms import (
     NO_OPPORTUNITY,
+    CompetencyDraftForm,
     DiscardDraftForm,
     DraftForm,
+    DraftsForm,
     PeriodChoiceForm,
     SignForm,
     signature_field,
@@ -46,6 +52,7 @@ from .services import (
     discard_draft,
     period_of_program,
     save_draft,
+    save_drafts,
 )
 from .signing import WrongPassword, sign_period
 
@@ -113,7 +120,9 @@ def render_workspace(
         sign_form=sign_form,
         chooser=chooser,
         OBSERVATION_LABELS=OBSERVATION_LABELS,
-        SIGNATURE_MEANING=SIGNATURE_MEANING,
+        meaning=signature_meaning(
+            draft.observation for draft in (space.period_drafts or [])
+        ),
     ), status
 
 
@@ -126,8 +135,14 @@ def trainee_page(trainee_id: int):
 
 
 def _draft_form(
-    competency, period, draft: DraftRating | None, logs, attempts, formdata=None
-) -> DraftForm:
+    competency,
+    period,
+    draft: DraftRating | None,
+    logs,
+    attempts,
+    formdata=None,
+    form_class=CompetencyDraftForm,
+):
     data = {"period": period.id}
     if draft is not None:
         data.update(
@@ -138,7 +153,7 @@ def _draft_form(
             evidence_logs=list(draft.evidence_log_ids),
             evidence_attempts=list(draft.evidence_attempt_ids),
         )
-    form = DraftForm(
+    form = form_class(
         formdata=formdata,
         prefix=competency.id,
         data=data,
@@ -159,9 +174,16 @@ def _draft_form(
 
 
 def render_module(
-    trainee, module, period, periods, bound: dict | None = None, status: int = 200
+    trainee,
+    module,
+    period,
+    periods,
+    bound: dict | None = None,
+    status: int = 200,
+    page_form: DraftsForm | None = None,
 ):
-    """The rating page of one module: a draft form per competency not yet signed for the period."""
+    """The rating page of one module: one form holding the draft of every competency not yet
+    signed for the period, saved together so that nothing typed in one is lost by another."""
     sheet = module_sheet(current_user, trainee, module, period)
     forms = {}
     if period is not None:
@@ -185,6 +207,8 @@ def render_module(
         period=period,
         chooser=chooser,
         forms=forms,
+        page_form=page_form
+        or DraftsForm(formdata=None, period=period.id if period else ""),
         discard_form=DiscardDraftForm(formdata=None),
         RUBRIC_LABELS=RUBRIC_LABELS,
         OBSERVATION_LABELS=OBSERVATION_LABELS,
@@ -233,6 +257,7 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
         sheet.current_logs(competency.id),
         sheet.attempts,
         formdata=request.form,
+        form_class=DraftForm,
     )
     if not form.validate_on_submit():
         return render_module(
@@ -267,6 +292,108 @@ def save_draft_rating(trainee_id: int, slug: str, competency_id: str):
             period=period.id,
         )
         + f"#competency-{competency.id}"
+    )
+
+
+@bp.route("/trainees/<int:trainee_id>/modules/<slug>/drafts", methods=["POST"])
+@require(Permission.SUPERVISION_RATING_WRITE)
+def save_drafts_of_module(trainee_id: int, slug: str):
+    """The rating page's one form: saves the draft of every competency that has something
+    chosen or typed. When one is refused, none is saved and the page comes back with
+    everything typed in every competency, and the message under the one refused."""
+    trainee = trainee_or_404(trainee_id, Action.RATE)
+    module = _module_or_404(trainee, slug)
+    periods = evaluation_periods(trainee.program_id)
+    page_form = DraftsForm()
+    period_id = request.form.get("period", type=database_id)
+    if period_id is None:
+        abort(400)
+    period = next((p for p in periods if p.id == period_id), None)
+    if period is None:
+        abort(404)
+    if not page_form.validate_on_submit():
+        abort(400)
+    sheet = module_sheet(current_user, trainee, module, period)
+    forms = {
+        competency.id: _draft_form(
+            competency,
+            period,
+            None,
+            sheet.current_logs(competency.id),
+            sheet.attempts,
+            formdata=request.form,
+        )
+        for competency in module.meta.competencies
+        if competency.id not in sheet.signed
+    }
+    touched = {cid: form for cid, form in forms.items() if form.is_touched()}
+    invalid = [cid for cid, form in touched.items() if not form.validate()]
+    if invalid:
+        page_form.form_errors.append(
+            "Nothing was saved yet: "
+            + (
+                "one competency needs"
+                if len(invalid) == 1
+                else f"{len(invalid)} competencies need"
+            )
+            + " a correction, shown below it. Everything you typed is still here."
+        )
+        return render_module(
+            trainee,
+            module,
+            period,
+            periods,
+            bound=forms,
+            status=422,
+            page_form=page_form,
+        )
+    if not touched:
+        flash("Nothing to save: no competency has a level or a comment yet.", "info")
+        return redirect(
+            url_for(
+                "supervision.rate_module",
+                trainee_id=trainee.id,
+                slug=module.slug,
+                period=period.id,
+            )
+        )
+    entries = [(module.competency(cid), form.rating()) for cid, form in touched.items()]
+    try:
+        saved = save_drafts(
+            current_user,
+            trainee,
+            period,
+            module,
+            entries,
+            today=program_today(current_user),
+        )
+    except TrainerError as error:
+        page_form.form_errors.append(str(error))
+        return render_module(
+            trainee,
+            module,
+            period,
+            periods,
+            bound=forms,
+            status=error.status_code,
+            page_form=page_form,
+        )
+    count = len(saved)
+    if count:
+        flash(
+            f"Saved {count} draft{'' if count == 1 else 's'} for {period.name}; "
+            "they stay drafts until you sign them.",
+            "success",
+        )
+    else:
+        flash("Your drafts were already saved as they are.", "info")
+    return redirect(
+        url_for(
+            "supervision.rate_module",
+            trainee_id=trainee.id,
+            slug=module.slug,
+            period=period.id,
+        )
     )
 
 
