@@ -93,7 +93,8 @@ class TestCatalogueBand:
             if module.slug in PROMISING_SLUGS:
                 assert OPTIONAL in card, module.slug
             else:
-                assert REQUIRED in card and OPTIONAL not in card, module.slug
+                assert REQUIRED in card, module.slug
+                assert OPTIONAL not in card, module.slug
         band = next(
             section
             for section in check_page(html).find("main").find_all("section")
@@ -133,7 +134,10 @@ class TestRequirements:
                 .order_by(AuditEvent.seq)
             )
         )
-        assert actions[-2:] == ["program.promising_required", "program.promising_optional"]
+        assert actions[-2:] == [
+            "program.promising_required",
+            "program.promising_optional",
+        ]
         assert actions.count("program.promising_required") == 1
         assert not program.is_promising_required
 
@@ -145,7 +149,9 @@ class TestProgressTotals:
         QuizTaker(signed_in, "rupture-repair").take(right=True)
         html = signed_in.get("/progress").text
         found = totals(html)
-        assert f"Required by your program: {REQUIRED_BY_DEFAULT} modules" in found["all"]
+        assert (
+            f"Required by your program: {REQUIRED_BY_DEFAULT} modules" in found["all"]
+        )
         assert "Knowledge demonstrated: 0" in found["required"]
         assert f"Not started: {REQUIRED_BY_DEFAULT}" in found["required"]
         assert (

@@ -87,9 +87,9 @@ class TestCatalogue:
                     kind,
                     Level.PROMISING,
                 ):
-                    expected.setdefault(
-                        f"{PROMISING}: {KIND_LABELS[kind]}", []
-                    ).append(module.title)
+                    expected.setdefault(f"{PROMISING}: {KIND_LABELS[kind]}", []).append(
+                        module.title
+                    )
         assert sum(len(titles) for titles in expected.values()) == len(curriculum)
         assert list(groups) == list(expected)
         assert {title: sorted(titles) for title, titles in groups.items()} == {

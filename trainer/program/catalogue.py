@@ -69,5 +69,7 @@ def required_slugs(user: User) -> set[str]:
     the user's program)."""
     levels = required_levels(user)
     return {
-        module.slug for module in visible_modules(user) if level_of(user, module) in levels
+        module.slug
+        for module in visible_modules(user)
+        if level_of(user, module) in levels
     }

@@ -90,8 +90,6 @@ def create_cohort(program: Program, name: str, *, actor=None) -> Cohort:
     return cohort
 
 
-
-
 class NotSameProgram(ProgramError):
     """The people or things named belong to different programs."""
 
@@ -359,9 +357,7 @@ def set_promising_required(
     program.is_promising_required = required
     db.session.flush()
     record(
-        "program.promising_required"
-        if required
-        else "program.promising_optional",
+        "program.promising_required" if required else "program.promising_optional",
         actor=by,
         subject=f"program:{program.id}",
         payload={"required": required},
