@@ -26,6 +26,7 @@ class Permission(enum.StrEnum):
     PRACTICE_LOG_WRITE = "practice:log:write"
     PROGRAM_FEEDBACK_READ = "program:feedback:read"
     PROGRAM_ITEMS_READ = "program:items:read"
+    PROGRAM_SETTINGS_MANAGE = "program:settings:manage"
     SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
     SUPERVISION_RATING_SIGN = "supervision:rating:sign"
     SUPERVISION_RATING_WRITE = "supervision:rating:write"
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LEARNING_MODULE_READ,
             Permission.PROGRAM_FEEDBACK_READ,
             Permission.PROGRAM_ITEMS_READ,
+            Permission.PROGRAM_SETTINGS_MANAGE,
         }
     ),
     Role.REVIEWER: frozenset(

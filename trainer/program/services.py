@@ -368,3 +368,12 @@ def set_promising_required(
         "required" if required else "optional",
         program.id,
     )
+
+
+def update_program_settings(
+    program: Program, *, framework: str, is_promising_required: bool, by: User | None
+) -> None:
+    """The director's settings page: the framework (refused without content) and whether
+    promising modules are required; each change is one audit event."""
+    set_framework(program, framework, by=by)
+    set_promising_required(program, is_promising_required, by=by)
