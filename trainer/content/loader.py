@@ -332,11 +332,11 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def link_problems(
-    module: Module, display: str, slugs: set[str], curriculum: Curriculum
+    module: Module, display: str, slugs: set[str]
 ) -> list[ContentProblem]:
     """A link in the body of ``module`` that leaves the site must be a web address; one that
     stays must be ``/modules/<slug>`` naming an existing module (``slugs``: the module
-    files) that has a level in every framework ``module`` has, or some readers get a 404."""
+    files)."""
     _front, body, body_line, _problems = _split_front_matter(
         display, module.module_source
     )
@@ -352,18 +352,7 @@ def link_problems(
         elif match["slug"] not in slugs:
             message = f"links to {href!r}, but there is no module {match['slug']!r}"
         else:
-            target = curriculum.get(match["slug"])
-            missing = (
-                sorted(set(module.meta.levels) - set(target.meta.levels))
-                if target is not None
-                else []
-            )
-            if not missing:
-                continue
-            message = (
-                f"links to {href!r}, which has no level in {', '.join(missing)}: "
-                "readers of that framework would find no such page"
-            )
+            continue
         problems.append(ContentProblem(display, body_line + line, "(body)", message))
     return problems
 
@@ -415,9 +404,7 @@ def load_curriculum(root: Path) -> Curriculum:
             curriculum.modules[module.slug] = module
     slugs = {path.stem for path in module_paths}
     for module in curriculum:
-        problems += link_problems(
-            module, f"modules/{module.slug}.md", slugs, curriculum
-        )
+        problems += link_problems(module, f"modules/{module.slug}.md", slugs)
     if problems:
         raise ContentInvalid(problems)
     return curriculum
