@@ -293,6 +293,8 @@ def test_export_routes_for_every_role(method, url, role, make_user, auth, client
     assert response.status_code == expected, f"{role} {method} {url}: {response.status}"
     if expected == 302:
         assert urlsplit(response.headers["Location"]).path == "/login"
+
+
 def test_running_the_program_is_for_its_directors_and_records_also_for_reviewers(app):
     """The director's pages that change the program answer the director only; the trainee
     records answer the director and a reviewer (within the grant: the record policy). The

@@ -144,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard import item_views as _item_views  # noqa: F401
     from .dashboard import program_views as _running_views  # noqa: F401
     from .dashboard import reviewers as _reviewer_views  # noqa: F401
+    from .dashboard import settings_views as _settings_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
     from .exports import bp as exports_bp
     from .exports import views as _export_views  # noqa: F401

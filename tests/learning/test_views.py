@@ -16,13 +16,33 @@ def group_title(module, framework: str = "apa-2011") -> str:
     return f"{KIND_LABELS[module.kind]} — {LEVEL_LABELS[module.meta.levels[framework]]}"
 
 
-def catalogue_groups(html: str) -> dict[str, list[str]]:
-    """{group heading: [module titles]} in page order."""
+def catalogue_bands(html: str) -> dict[str, dict[str, list[str]]]:
+    """{band heading: {group heading: [module titles]}} in page order."""
     main = check_page(html).find("main")
     return {
-        section.find("h2").text: [link.text for link in section.find_all("a")]
-        for section in main.find_all("section")
+        band.find("h2").text: {
+            group.find("h3").text: [link.text for link in group.find_all("a")]
+            for group in band.find_all("section")
+        }
+        for band in main.find_all("section")
+        if band.find_all("h2")
     }
+
+
+def catalogue_groups(html: str) -> dict[str, list[str]]:
+    """{group heading: [module titles]} in page order, the group headings of a band below
+    the effective one prefixed with the band's heading."""
+    return {
+        (group if band == EFFECTIVE else f"{band}: {group}"): titles
+        for band, groups in catalogue_bands(html).items()
+        for group, titles in groups.items()
+    }
+
+
+#: the 2011 framework rates fifteen modules demonstrably or probably effective
+REQUIRED_BY_DEFAULT = 15
+EFFECTIVE = "Demonstrably and probably effective"
+PROMISING = "Promising: insufficient research to judge"
 
 
 def module_card(html: str, slug: str):
@@ -48,17 +68,29 @@ def test_the_start_page_sends_a_trainee_to_the_catalogue(signed_in):
 
 
 class TestCatalogue:
-    def test_groups_modules_by_kind_then_evidence_level(self, signed_in, curriculum):
+    def test_groups_effective_modules_by_kind_then_level_and_promising_ones_below_by_kind(
+        self, signed_in, curriculum
+    ):
         groups = catalogue_groups(signed_in.get("/modules").text)
         expected: dict[str, list[str]] = {}
-        order = {
-            (kind, level): n
-            for n, (kind, level) in enumerate((k, lv) for k in Kind for lv in Level)
-        }
-        for module in sorted(
-            curriculum, key=lambda m: order[(m.kind, m.meta.levels["apa-2011"])]
-        ):
-            expected.setdefault(group_title(module), []).append(module.title)
+        effective = [Level.DEMONSTRABLY, Level.PROBABLY]
+        for kind in Kind:
+            for level in effective:
+                for module in curriculum:
+                    if (module.kind, module.meta.levels["apa-2011"]) == (kind, level):
+                        expected.setdefault(group_title(module), []).append(
+                            module.title
+                        )
+        for kind in Kind:
+            for module in curriculum:
+                if (module.kind, module.meta.levels["apa-2011"]) == (
+                    kind,
+                    Level.PROMISING,
+                ):
+                    expected.setdefault(f"{PROMISING}: {KIND_LABELS[kind]}", []).append(
+                        module.title
+                    )
+        assert sum(len(titles) for titles in expected.values()) == len(curriculum)
         assert list(groups) == list(expected)
         assert {title: sorted(titles) for title, titles in groups.items()} == {
             title: sorted(titles) for title, titles in expected.items()
@@ -192,10 +224,12 @@ class TestProgress:
         row = progress_row(html, module.slug)
         assert row.find("a", href=f"/modules/{module.slug}/quiz").text == "2"
         assert row.text.endswith("100%")
-        totals = check_page(html).find("section", aria_labelledby="totals").text
-        assert f"{len(curriculum)} modules" in totals
-        assert "Knowledge demonstrated: 1" in totals
-        assert f"Not started: {len(curriculum) - 1}" in totals
+        page = check_page(html)
+        required = page.find("ul", aria_labelledby="totals-required").text
+        assert "Knowledge demonstrated: 1" in required
+        assert f"Not started: {REQUIRED_BY_DEFAULT - 1}" in required
+        totals = page.find("section", aria_labelledby="totals").text
+        assert f"Required by your program: {REQUIRED_BY_DEFAULT} modules" in totals
         assert "Quiz attempts: 2" in totals
 
     def test_lists_every_module_of_the_framework(self, signed_in, curriculum):

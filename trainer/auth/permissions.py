@@ -28,6 +28,7 @@ class Permission(enum.StrEnum):
     PROGRAM_ITEMS_READ = "program:items:read"
     PROGRAM_MANAGE = "program:program:manage"
     PROGRAM_RECORDS_READ = "program:records:read"
+    PROGRAM_SETTINGS_MANAGE = "program:settings:manage"
     REPORTS_EXPORT_CREATE = "reports:export:create"
     REPORTS_OWN_RECORD_DOWNLOAD = "reports:own-record:download"
     SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
@@ -76,6 +77,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROGRAM_ITEMS_READ,
             Permission.PROGRAM_MANAGE,
             Permission.PROGRAM_RECORDS_READ,
+            Permission.PROGRAM_SETTINGS_MANAGE,
             Permission.REPORTS_EXPORT_CREATE,
             Permission.SUPERVISION_RECORD_READ,
         }

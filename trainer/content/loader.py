@@ -8,13 +8,14 @@ traceback.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .authoring import authoring_problems
 from .document import ContentProblem, YamlDocument
-from .render import render_markdown
+from .render import links, render_markdown
 from .schema import BranchingItem, Kind, ModuleFile, QuizFile
 
 FRONT_MATTER_FENCE = "---"
@@ -325,6 +326,37 @@ def build_module(
     return module, []
 
 
+#: the one form an internal link takes: a module's page, optionally with a fragment
+MODULE_LINK = re.compile(r"^/modules/(?P<slug>[a-z0-9][a-z0-9-]*)(?:#[^#]*)?$")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def link_problems(
+    module: Module, display: str, slugs: set[str]
+) -> list[ContentProblem]:
+    """A link in the body of ``module`` that leaves the site must be a web address; one that
+    stays must be ``/modules/<slug>`` naming an existing module (``slugs``: the module
+    files)."""
+    _front, body, body_line, _problems = _split_front_matter(
+        display, module.module_source
+    )
+    problems = []
+    for line, href in links(body):
+        if _SCHEME.match(href) or href.startswith("#"):
+            continue
+        match = MODULE_LINK.match(href)
+        if match is None:
+            message = (
+                f"links to {href!r}: a link within the site must be /modules/<slug>"
+            )
+        elif match["slug"] not in slugs:
+            message = f"links to {href!r}, but there is no module {match['slug']!r}"
+        else:
+            continue
+        problems.append(ContentProblem(display, body_line + line, "(body)", message))
+    return problems
+
+
 def load_curriculum(root: Path) -> Curriculum:
     """Load ``modules/`` and ``quizzes/`` under ``root``; raise ContentInvalid on any problem."""
     problems: list[ContentProblem] = []
@@ -370,6 +402,9 @@ def load_curriculum(root: Path) -> Curriculum:
         problems += found
         if module is not None:
             curriculum.modules[module.slug] = module
+    slugs = {path.stem for path in module_paths}
+    for module in curriculum:
+        problems += link_problems(module, f"modules/{module.slug}.md", slugs)
     if problems:
         raise ContentInvalid(problems)
     return curriculum

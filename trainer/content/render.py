@@ -55,3 +55,21 @@ def render_inline(text: str) -> Markup:
         html, tags={"em", "strong", "code", "a"}, attributes={"a": {"href"}}
     )
     return Markup(cleaned)  # noqa: S704 -- sanitised by nh3 on the line above
+
+
+def links(text: str) -> list[tuple[int, str]]:
+    """Every link target in a Markdown text as (0-based line, href), in order (reference-style
+    links resolved)."""
+    found = []
+    lines = text.splitlines()
+    for token in _markdown.parse(text):
+        if token.type != "inline" or not token.children:
+            continue
+        start, end = token.map if token.map else (0, 0)
+        for child in token.children:
+            if child.type != "link_open":
+                continue
+            href = str(child.attrGet("href") or "")
+            line = next((n for n in range(start, end) if href in lines[n]), start)
+            found.append((line, href))
+    return found

@@ -40,23 +40,63 @@ class CatalogueGroup:
     kind: Kind
     level: Level
     modules: list[Module]
+    #: the group's band holds one level only, so its title names the kind alone
+    is_kind_only: bool = False
 
     @property
     def title(self) -> str:
+        if self.is_kind_only:
+            return KIND_LABELS[self.kind]
         return f"{KIND_LABELS[self.kind]} — {LEVEL_LABELS[self.level]}"
 
 
-def catalogue(user: User) -> list[CatalogueGroup]:
+@dataclass(frozen=True)
+class CatalogueBand:
+    """Modules of one band of evidence: the effective ones (demonstrably and probably), then
+    one band for each lower level, each grouped by kind."""
+
+    key: str
+    title: str
+    groups: list[CatalogueGroup]
+
+    @property
+    def modules(self) -> list[Module]:
+        return [module for group in self.groups for module in group.modules]
+
+
+#: the bands of the catalogue, in order: (key, title, levels)
+BANDS: tuple[tuple[str, str, tuple[Level, ...]], ...] = (
+    (
+        "effective",
+        "Demonstrably and probably effective",
+        (Level.DEMONSTRABLY, Level.PROBABLY),
+    ),
+    ("promising", "Promising: insufficient research to judge", (Level.PROMISING,)),
+    (
+        "insufficient",
+        "Important but not yet investigated",
+        (Level.INSUFFICIENT,),
+    ),
+)
+
+
+def catalogue(user: User) -> list[CatalogueBand]:
+    """The visible modules in bands of evidence, each grouped by kind (then level)."""
     framework = framework_of(user)
     grouped: dict[tuple[Kind, Level], list[Module]] = defaultdict(list)
     for module in visible_modules(user):
         grouped[(module.kind, module.meta.levels[framework])].append(module)
-    order = [(kind, level) for kind in Kind for level in Level]
-    return [
-        CatalogueGroup(kind, level, grouped[(kind, level)])
-        for kind, level in order
-        if grouped[(kind, level)]
-    ]
+    bands = []
+    for key, title, levels in BANDS:
+        groups = [
+            CatalogueGroup(kind, level, grouped[(kind, level)], len(levels) == 1)
+            for kind in Kind
+            for level in levels
+            if grouped[(kind, level)]
+        ]
+        if groups:
+            bands.append(CatalogueBand(key, title, groups))
+    return bands
 
 
 def latest_attempts(trainee: User) -> dict[str, Attempt]:

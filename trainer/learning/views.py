@@ -8,10 +8,11 @@ from trainer.auth.permissions import Permission
 from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
 from trainer.core.unit_of_work import discard_changes
-from trainer.program.catalogue import visible_module
+from trainer.program.catalogue import required_slugs, visible_module
 from trainer.record.pages import progress_record, verified_modules
 from trainer.record.queries import attempt_summaries
 from trainer.record.records import module_statuses
+from trainer.record.rules import module_totals
 
 from . import bp, progress_bp, quizflow
 from .forms import AnswerForm, StartQuizForm, SubmitAttemptForm
@@ -42,11 +43,15 @@ def _secret() -> str:
 @bp.route("", endpoint="catalogue")
 @require(Permission.LEARNING_MODULE_READ)
 def catalogue_page():
-    groups = catalogue(current_user)
+    bands = catalogue(current_user)
     summaries = attempt_summaries(current_user)
     statuses = module_statuses(current_user, summaries, verified_modules(current_user))
     return render_template(
-        "learning/catalogue.html", groups=groups, statuses=statuses, summaries=summaries
+        "learning/catalogue.html",
+        bands=bands,
+        statuses=statuses,
+        summaries=summaries,
+        required=required_slugs(current_user),
     )
 
 
@@ -230,14 +235,17 @@ def attempt_result(slug: str, number: int):
 @progress_bp.route("", endpoint="index")
 @require(Permission.LEARNING_PROGRESS_READ)
 def progress_page():
-    groups = catalogue(current_user)
+    bands = catalogue(current_user)
     summaries = attempt_summaries(current_user)
     skill = progress_record(current_user)
     statuses = module_statuses(current_user, summaries, skill.record.verified)
+    required = skill.record.required
     return render_template(
         "learning/progress.html",
-        groups=groups,
+        bands=bands,
         statuses=statuses,
+        required=required,
+        totals=module_totals(statuses, required),
         summaries=summaries,
         latest=latest_attempts(current_user),
         skill=skill,

@@ -24,6 +24,10 @@ class Program(db.Model):
     require_second_factor: Mapped[bool] = mapped_column(
         nullable=False, default=False, server_default=sa.false()
     )
+    #: promising modules count towards the program's requirements (trainer.program.catalogue)
+    is_promising_required: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=sa.false()
+    )
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
     cohorts: Mapped[list[Cohort]] = relationship(

@@ -12,11 +12,13 @@ import sqlalchemy as sa
 from trainer.audit.services import record
 from trainer.auth.models import User
 from trainer.auth.permissions import Role
+from trainer.content.schema import FRAMEWORK_LABELS, Framework
 from trainer.core.clock import today_in
 from trainer.core.errors import TrainerError
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
 
+from .catalogue import frameworks_with_content
 from .models import (
     DEFAULT_MINIMUM_LEVEL,
     Cohort,
@@ -30,6 +32,28 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
+class ProgramError(TrainerError):
+    pass
+
+
+class FrameworkWithoutContent(ProgramError):
+    """No module has a level in the framework, so the program's catalogue would be empty."""
+
+
+def check_framework(framework: str) -> None:
+    """Refuse a framework that is unknown or that no module has a level in yet."""
+    try:
+        label = FRAMEWORK_LABELS[Framework(framework)]
+    except ValueError:
+        raise ProgramError(f"There is no evidence framework {framework!r}.") from None
+    if framework not in frameworks_with_content():
+        raise FrameworkWithoutContent(
+            f"The {label} cannot be chosen yet: no module has a level in it, so your "
+            "trainees would see an empty catalogue. It can be chosen once the curriculum "
+            "gives its items their evidence levels."
+        )
+
+
 def find_program(name: str) -> Program | None:
     return db.session.scalar(sa.select(Program).where(Program.name == name))
 
@@ -37,6 +61,9 @@ def find_program(name: str) -> Program | None:
 def create_program(
     name: str, *, framework: str = "apa-2011", timezone: str = "UTC", actor=None
 ) -> Program:
+    """A new program on ``framework``; a framework without content is refused (see
+    ``check_framework``)."""
+    check_framework(framework)
     program = Program(name=name, framework=framework, timezone=timezone)
     db.session.add(program)
     db.session.flush()
@@ -64,10 +91,6 @@ def create_cohort(program: Program, name: str, *, actor=None) -> Cohort:
     )
     logger.info("Cohort %s created in program %s", cohort.id, program.id)
     return cohort
-
-
-class ProgramError(TrainerError):
-    pass
 
 
 class NotSameProgram(ProgramError):
@@ -551,3 +574,53 @@ def revoke_reviewer_access(program: Program, reviewer: User, *, actor: User) -> 
         program_id=program.id,
     )
     return reviewer
+
+
+def set_framework(program: Program, framework: str, *, by: User | None) -> None:
+    """Make the program's catalogue follow ``framework``; one without content is refused."""
+    if program.framework == framework:
+        return
+    check_framework(framework)
+    previous = program.framework
+    program.framework = framework
+    db.session.flush()
+    record(
+        "program.framework_set",
+        actor=by,
+        subject=f"program:{program.id}",
+        payload={"framework": framework, "previous": previous},
+        program_id=program.id,
+    )
+    logger.info("Program %s now follows %s", program.id, framework)
+
+
+def set_promising_required(
+    program: Program, required: bool, *, by: User | None
+) -> None:
+    """Count (or stop counting) the modules rated promising towards the program's
+    requirements (trainer.program.catalogue.required_levels)."""
+    if program.is_promising_required == required:
+        return
+    program.is_promising_required = required
+    db.session.flush()
+    record(
+        "program.promising_required" if required else "program.promising_optional",
+        actor=by,
+        subject=f"program:{program.id}",
+        payload={"required": required},
+        program_id=program.id,
+    )
+    logger.info(
+        "Promising modules %s in program %s",
+        "required" if required else "optional",
+        program.id,
+    )
+
+
+def update_program_settings(
+    program: Program, *, framework: str, is_promising_required: bool, by: User | None
+) -> None:
+    """The director's settings page: the framework (refused without content) and whether
+    promising modules are required; each change is one audit event."""
+    set_framework(program, framework, by=by)
+    set_promising_required(program, is_promising_required, by=by)

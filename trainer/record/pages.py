@@ -130,6 +130,9 @@ def _counts(column, key, *conditions) -> dict[int, int]:
 
 @dataclass
 class TraineeSummary:
+    """One trainee's line on the supervisor's index; the module counts are over the modules
+    the trainee's program requires."""
+
     trainee: User
     logs: int = 0
     drafts: int = 0
@@ -189,15 +192,15 @@ def trainee_summaries(supervisor: User, trainees: list[User]) -> list[TraineeSum
             levels=levels,
             knowledge=passed_by[trainee.id],
         )
-        statuses = record.statuses.values()
+        required = record.totals.required
         summaries.append(
             TraineeSummary(
                 trainee=trainee,
                 logs=logs.get(trainee.id, 0),
                 drafts=drafts.get(trainee.id, 0),
-                verified=sum(s is ModuleStatus.COMPETENCY_VERIFIED for s in statuses),
-                knowledge=sum(s.step >= 2 for s in statuses),
-                modules=len(record.modules),
+                verified=required.verified,
+                knowledge=required.knowledge,
+                modules=required.modules,
                 unacknowledged=pending_by.get(trainee.id, 0),
             )
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from trainer.auth.models import User
 from trainer.content.loader import Module
 from trainer.content.schema import RUBRIC_LABELS, Competency
-from trainer.program.catalogue import visible_modules
+from trainer.program.catalogue import required_slugs, visible_modules
 from trainer.program.services import minimum_level, minimum_levels
 
 from .models import PracticeLog, SignedRating
@@ -17,9 +17,11 @@ from .rules import (
     QUIZ_GAP,
     AttemptSummary,
     ModuleStatus,
+    ModuleTotals,
     latest_ratings,
     latest_self_ratings,
     module_status,
+    module_totals,
     rests_on_direct_observation,
 )
 
@@ -127,6 +129,8 @@ class ModuleRecord:
 @dataclass
 class TraineeRecord:
     modules: dict[str, ModuleRecord]
+    #: the slugs of the modules the trainee's program requires
+    required: set[str] = field(default_factory=set)
 
     @property
     def verified(self) -> set[str]:
@@ -136,6 +140,10 @@ class TraineeRecord:
     @property
     def statuses(self) -> dict[str, ModuleStatus]:
         return {slug: record.status for slug, record in self.modules.items()}
+
+    @property
+    def totals(self) -> ModuleTotals:
+        return module_totals(self.statuses, self.required)
 
 
 def build_record(
@@ -172,7 +180,7 @@ def build_record(
                 )
             )
         modules[module.slug] = record
-    return TraineeRecord(modules)
+    return TraineeRecord(modules, required=required_slugs(trainee))
 
 
 def module_statuses(

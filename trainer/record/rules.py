@@ -7,6 +7,8 @@
   evaluation period, then the most recently signed.
 - **Direct observation**: a period (or a module) rests on direct observation when at least one
   of its current ratings, or of the drafts about to be signed with them, was directly observed.
+- **Totals**: the statuses are counted over the modules the trainee's program requires
+  (``trainer.program.catalogue.required_slugs``), and separately over the optional ones.
 - **Status** of a module: not started → in progress (an attempt) → knowledge demonstrated (the
   quiz passed) → competency verified (the quiz passed, and the skill side verified: the latest
   rating of every competency at or above the minimum level, at least one resting on direct
@@ -16,7 +18,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -145,3 +147,57 @@ def summarise_attempts(attempts: Iterable) -> dict[str, AttemptSummary]:
         )
         for slug, items in grouped.items()
     }
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many of a set of modules are in each status."""
+
+    modules: int
+    by_status: Mapping[ModuleStatus, int]
+
+    def __getitem__(self, status: ModuleStatus) -> int:
+        return self.by_status.get(status, 0)
+
+    @property
+    def knowledge(self) -> int:
+        """Modules whose quiz is passed (knowledge demonstrated or competency verified)."""
+        return self[ModuleStatus.KNOWLEDGE_DEMONSTRATED] + self.verified
+
+    @property
+    def verified(self) -> int:
+        return self[ModuleStatus.COMPETENCY_VERIFIED]
+
+    def rows(self) -> list[tuple[ModuleStatus, int]]:
+        """Every status in order with its count (zeros included)."""
+        return [(status, self[status]) for status in ModuleStatus]
+
+
+def count_statuses(
+    statuses: Mapping[str, ModuleStatus], slugs: Iterable[str]
+) -> StatusCounts:
+    """The statuses of the modules named by ``slugs``, counted."""
+    counts: dict[ModuleStatus, int] = {}
+    total = 0
+    for slug in slugs:
+        if slug in statuses:
+            total += 1
+            counts[statuses[slug]] = counts.get(statuses[slug], 0) + 1
+    return StatusCounts(total, counts)
+
+
+@dataclass(frozen=True)
+class ModuleTotals:
+    """The trainee's totals: over the required modules, and over the optional ones."""
+
+    required: StatusCounts
+    optional: StatusCounts
+
+
+def module_totals(
+    statuses: Mapping[str, ModuleStatus], required: set[str]
+) -> ModuleTotals:
+    return ModuleTotals(
+        required=count_statuses(statuses, (s for s in statuses if s in required)),
+        optional=count_statuses(statuses, (s for s in statuses if s not in required)),
+    )
