@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     load_configuration(app, test_config)
     register_request_limits(app)
     register_extensions(app)
+    register_mail(app)
     load_content(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -52,6 +53,14 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         "SIGNING_KEY_PATH",
         "SIGNING_KEY_PEM",
         "CONTENT_ROOT",
+        "MAIL_SERVER",
+        "MAIL_PORT",
+        "MAIL_USE_TLS",
+        "MAIL_USE_SSL",
+        "MAIL_USERNAME",
+        "MAIL_PASSWORD",
+        "MAIL_DEFAULT_SENDER",
+        "PUBLIC_URL",
     ):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
@@ -77,6 +86,18 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["CONTENT_ROOT"] = app.config.get("CONTENT_ROOT") or str(ROOT)
+    # /dev/outbox lists the .eml files written without a mail server: development only
+    app.config.setdefault("MAIL_DEV_OUTBOX", development)
+    if (
+        app.config.get("MAIL_SERVER")
+        and not app.config.get("PUBLIC_URL")
+        and not development
+    ):
+        raise ConfigurationError(
+            "PUBLIC_URL is not set. Links in e-mails (invitations, password resets) are built "
+            "on it, never on the Host header a client sends: set PUBLIC_URL to the address "
+            "users open, e.g. https://trainer.example.org"
+        )
 
 
 def _development_secret(app: Flask) -> str:
@@ -129,6 +150,12 @@ def register_extensions(app: Flask) -> None:
         return load_user(session_id)
 
 
+def register_mail(app: Flask) -> None:
+    from .mail import services
+
+    services.init_app(app)
+
+
 def load_content(app: Flask) -> None:
     from .content.loader import ContentInvalid, load_curriculum
 
@@ -156,6 +183,8 @@ def register_blueprints(app: Flask) -> None:
     from .learning import bp as learning_bp
     from .learning import progress_bp
     from .learning import views as _learning_views  # noqa: F401
+    from .mail import bp as dev_bp
+    from .mail import views as _mail_views  # noqa: F401
     from .notifications import bp as notifications_bp
     from .notifications import views as _notification_views  # noqa: F401
     from .practice import bp as practice_bp
@@ -180,6 +209,7 @@ def register_blueprints(app: Flask) -> None:
         program_bp,
         audit_bp,
         verify_bp,
+        dev_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -216,6 +246,7 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import create_admin_command, reset_second_factor_command
     from .content.cli import content_group
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
+    from .mail.cli import mail_group
     from .program.cli import seed_demo_command
 
     for command in (
@@ -224,6 +255,7 @@ def register_commands(app: Flask) -> None:
         reset_second_factor_command,
         content_group,
         seed_demo_command,
+        mail_group,
     ):
         app.cli.add_command(command)
 
