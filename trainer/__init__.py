@@ -180,6 +180,9 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard import views as _program_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401
+    from .invitations import bp as invitations_bp
+    from .invitations import reset_bp
+    from .invitations import views as _invitation_views  # noqa: F401
     from .learning import bp as learning_bp
     from .learning import progress_bp
     from .learning import views as _learning_views  # noqa: F401
@@ -210,6 +213,8 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         verify_bp,
         dev_bp,
+        invitations_bp,
+        reset_bp,
     ):
         app.register_blueprint(blueprint)
 

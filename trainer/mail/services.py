@@ -198,7 +198,10 @@ def absolute_url(endpoint: str, **values) -> str:
     from flask import request, url_for
 
     base = current_app.config.get("PUBLIC_URL")
-    path = url_for(endpoint, **values)
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:  # a command: the path from the URL map, on PUBLIC_URL
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
     if base:
         return base.rstrip("/") + path
     if has_request_context():
