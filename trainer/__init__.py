@@ -170,6 +170,8 @@ def load_content(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .admin import views as _admin_views  # noqa: F401
     from .auth import bp as auth_bp
     from .auth import views as _auth_views  # noqa: F401
     from .auth.decorators import enforce_declared_access
@@ -215,6 +217,7 @@ def register_blueprints(app: Flask) -> None:
         dev_bp,
         invitations_bp,
         reset_bp,
+        admin_bp,
     ):
         app.register_blueprint(blueprint)
 

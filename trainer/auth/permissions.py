@@ -14,6 +14,8 @@ class Role(enum.StrEnum):
 
 
 class Permission(enum.StrEnum):
+    ADMIN_ACCOUNTS_MANAGE = "admin:accounts:manage"
+    ADMIN_PROGRAMS_MANAGE = "admin:programs:manage"
     AUDIT_CHAIN_VERIFY = "audit:chain:verify"
     AUDIT_CHECKPOINT_READ = "audit:checkpoint:read"
     AUDIT_EVENTS_READ = "audit:events:read"
@@ -26,6 +28,7 @@ class Permission(enum.StrEnum):
     PRACTICE_LOG_WRITE = "practice:log:write"
     PROGRAM_FEEDBACK_READ = "program:feedback:read"
     PROGRAM_ITEMS_READ = "program:items:read"
+    PROGRAM_PEOPLE_MANAGE = "program:people:manage"
     SUPERVISION_FEEDBACK_READ = "supervision:feedback:read"
     SUPERVISION_RATING_SIGN = "supervision:rating:sign"
     SUPERVISION_RATING_WRITE = "supervision:rating:write"
@@ -68,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LEARNING_MODULE_READ,
             Permission.PROGRAM_FEEDBACK_READ,
             Permission.PROGRAM_ITEMS_READ,
+            Permission.PROGRAM_PEOPLE_MANAGE,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -78,7 +82,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LEARNING_MODULE_READ,
         }
     ),
-    Role.ADMIN: frozenset({Permission.LEARNING_MODULE_READ}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.ADMIN_ACCOUNTS_MANAGE,
+            Permission.ADMIN_PROGRAMS_MANAGE,
+            Permission.LEARNING_MODULE_READ,
+        }
+    ),
 }
 
 
