@@ -179,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     from .core import views as _core_views  # noqa: F401
     from .dashboard import bp as program_bp
     from .dashboard import item_views as _item_views  # noqa: F401
+    from .dashboard import people_views as _people_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401
