@@ -179,3 +179,16 @@ class TestWithoutAMailServer:
     )
     def test_odd_names_are_404(self, client, name):
         assert client.get(f"/dev/outbox/{name}").status_code == 404
+
+
+def test_production_with_a_mail_server_needs_a_public_url(monkeypatch):
+    from trainer import ConfigurationError, create_app
+
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL"):
+        create_app(
+            {
+                "SECRET_KEY": "x" * 32,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "MAIL_SERVER": "smtp.example.org",
+            }
+        )

@@ -236,3 +236,39 @@ class TestAnotherProgramsIdsAre404:
 def test_only_directors_reach_people(client, auth, make_user, role):
     auth.login(make_user(role))
     assert client.get("/program/people").status_code == 403
+
+
+class TestInvitationMail:
+    def test_an_invitation_is_delivered_through_smtp_after_the_response(
+        self, client, as_director, smtp_server
+    ):
+        response = client.post(
+            "/program/people/invite",
+            data={"email": "sue@example.org", "name": "Sue", "role": "supervisor"},
+            buffered=True,  # the test client then closes the response: delivery runs
+        )
+        assert response.status_code == 302
+        (envelope,) = smtp_server.messages
+        assert envelope.rcpt_tos == ["sue@example.org"]
+        assert b"/invitations/" in envelope.content
+
+    def test_a_failing_mail_server_never_loses_the_invitation(
+        self, client, as_director, mail_config
+    ):
+        from tests.mail.conftest import free_port
+        from trainer.mail.models import MailMessage, MailStatus
+
+        mail_config(free_port())
+        response = client.post(
+            "/program/people/invite",
+            data={"email": "sue@example.org", "name": "Sue", "role": "supervisor"},
+            buffered=True,
+        )
+        assert response.status_code == 302
+        assert [i.email for i in invitations()] == ["sue@example.org"]
+        message = db.session.scalars(sa.select(MailMessage)).one()
+        assert message.status is MailStatus.QUEUED
+        assert message.attempts == 1
+        page = client.get("/program/people")
+        assert "Mail not delivered" in page.text
+        assert "ConnectionRefusedError" in page.text

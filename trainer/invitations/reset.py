@@ -9,9 +9,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from trainer.audit.services import record
+from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
-from trainer.auth.passwords import check_password_policy
+from trainer.auth.passwords import PasswordPolicyError, check_password_policy
 from trainer.auth.services import find_user_by_email, password_hasher
 from trainer.auth.sessions import end_all_sessions
 from trainer.core.clock import local_time
@@ -106,6 +106,12 @@ def reset_from_token(token: str) -> tuple[PasswordReset | None, LinkProblem | No
 
 def reset_password(reset: PasswordReset, new_password: str) -> User:
     """Set the new password (policy checked), close the link, end every session."""
+    lock_chain()  # the same link submitted twice at once: the second finds it used
+    db.session.refresh(reset)
+    if reset.closed_at is not None:
+        raise PasswordPolicyError(
+            "This link has just been used. Sign in with the new password, or ask for a new link."
+        )
     user = reset.user
     check_password_policy(new_password, user_inputs=(user.email, user.name))
     user.password_hash = password_hasher().hash(new_password)
