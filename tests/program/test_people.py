@@ -272,3 +272,22 @@ class TestInvitationMail:
         page = client.get("/program/people")
         assert "Mail not delivered" in page.text
         assert "ConnectionRefusedError" in page.text
+
+
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, as_director, make_user, program, count_queries
+):
+    def queries() -> int:
+        client.get("/program/people")  # warm: flashed messages, caches
+        with count_queries() as statements:
+            assert client.get("/program/people").status_code == 200
+        return len(statements)
+
+    make_user("trainee")
+    invite(program, email="a0@example.org", role=Role.SUPERVISOR, by=as_director)
+    few = queries()
+    for n in range(1, 8):
+        make_user("trainee")
+        make_user("supervisor")
+        invite(program, email=f"a{n}@example.org", role=Role.SUPERVISOR, by=as_director)
+    assert queries() == few
