@@ -42,8 +42,6 @@ def test_a_director_invites_a_trainee_who_accepts_from_the_outbox(
     link.click()
     expect(invitee.get_by_role("heading", name=re.compile("Join "))).to_be_visible()
     expect(invitee.get_by_label("Your full name")).to_have_value("Nia Newcomer")
-    page_for_axe = page
-    del page_for_axe
 
     invitee.get_by_label("Password (12 characters or more)").fill("password1234")
     invitee.get_by_label("Password, again").fill("password1234")
