@@ -43,6 +43,8 @@ run: seed ## install, migrate, seed demo data and serve on http://127.0.0.1:5000
 	@echo "  or reviewer@example.org, password: demo-password"
 	@echo "  The supervisor and director also enter a code from the demo key"
 	@echo "  EBTRDEMOSECONDFACTORKEY234567ABC (see README: Second factor)"
+	@echo "  Mail (invitations, password resets) is not sent: read it at"
+	@echo "  http://$(HOST):$(PORT)/dev/outbox (the .eml files are in instance/outbox/)"
 	@echo ""
 	FLASK_DEBUG=1 $(BIN)/flask --app app run --host $(HOST) --port $(PORT) --no-debugger
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import tempfile
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,8 @@ TEST_CONFIG = {
     "ARGON2_PARALLELISM": 1,
     "RATELIMIT_STORAGE_URI": "memory://",
     "SIGNING_KEY_PEM": _test_signing_key(),
+    # with no MAIL_SERVER, mail is written as .eml files: never into the repository's instance/
+    "MAIL_OUTBOX_PATH": tempfile.mkdtemp(prefix="ebtr-test-outbox-"),
 }
 PASSWORD = "correct-horse-battery"
 

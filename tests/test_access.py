@@ -17,9 +17,17 @@ from trainer.core.access import Access, public
 from trainer.core.extensions import db
 
 #: the only paths that may be served to anonymous users (with anything below them):
-#: sign-in, the load balancers' health check and public verification of exports.
+#: sign-in, the load balancers' health check, public verification of exports, accepting an
+#: invitation, resetting a password and the development outbox (404 outside development).
 #: A route declared @public elsewhere fails test_only_known_pages_are_public.
-PUBLIC_PATHS = ("/login", "/healthz", "/verify")
+PUBLIC_PATHS = (
+    "/login",
+    "/healthz",
+    "/verify",
+    "/dev",
+    "/invitations",
+    "/password-reset",
+)
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
 ROLES = [role.value for role in Role]
 

@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_configuration(app, test_config)
     register_extensions(app)
+    register_mail(app)
     load_content(app)
     register_blueprints(app)
     register_page_behaviour(app)
@@ -48,6 +49,14 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         "SIGNING_KEY_PATH",
         "SIGNING_KEY_PEM",
         "CONTENT_ROOT",
+        "MAIL_SERVER",
+        "MAIL_PORT",
+        "MAIL_USE_TLS",
+        "MAIL_USE_SSL",
+        "MAIL_USERNAME",
+        "MAIL_PASSWORD",
+        "MAIL_DEFAULT_SENDER",
+        "PUBLIC_URL",
     ):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
@@ -73,6 +82,18 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["CONTENT_ROOT"] = app.config.get("CONTENT_ROOT") or str(ROOT)
+    # /dev/outbox lists the .eml files written without a mail server: development only
+    app.config.setdefault("MAIL_DEV_OUTBOX", development)
+    if (
+        app.config.get("MAIL_SERVER")
+        and not app.config.get("PUBLIC_URL")
+        and not development
+    ):
+        raise ConfigurationError(
+            "PUBLIC_URL is not set. Links in e-mails (invitations, password resets) are built "
+            "on it, never on the Host header a client sends: set PUBLIC_URL to the address "
+            "users open, e.g. https://trainer.example.org"
+        )
 
 
 def _development_secret(app: Flask) -> str:
@@ -121,6 +142,12 @@ def register_extensions(app: Flask) -> None:
         return load_user(session_id)
 
 
+def register_mail(app: Flask) -> None:
+    from .mail import services
+
+    services.init_app(app)
+
+
 def load_content(app: Flask) -> None:
     from .content.loader import ContentInvalid, load_curriculum
 
@@ -135,6 +162,8 @@ def load_content(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .admin import views as _admin_views  # noqa: F401
     from .auth import bp as auth_bp
     from .auth import views as _auth_views  # noqa: F401
     from .auth.decorators import enforce_declared_access
@@ -142,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     from .core import views as _core_views  # noqa: F401
     from .dashboard import bp as program_bp
     from .dashboard import item_views as _item_views  # noqa: F401
+    from .dashboard import people_views as _people_views  # noqa: F401
     from .dashboard import program_views as _running_views  # noqa: F401
     from .dashboard import reviewers as _reviewer_views  # noqa: F401
     from .dashboard import settings_views as _settings_views  # noqa: F401
@@ -150,9 +180,14 @@ def register_blueprints(app: Flask) -> None:
     from .exports import views as _export_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401
+    from .invitations import bp as invitations_bp
+    from .invitations import reset_bp
+    from .invitations import views as _invitation_views  # noqa: F401
     from .learning import bp as learning_bp
     from .learning import progress_bp
     from .learning import views as _learning_views  # noqa: F401
+    from .mail import bp as dev_bp
+    from .mail import views as _mail_views  # noqa: F401
     from .notifications import bp as notifications_bp
     from .notifications import views as _notification_views  # noqa: F401
     from .practice import bp as practice_bp
@@ -178,6 +213,10 @@ def register_blueprints(app: Flask) -> None:
         exports_bp,
         audit_bp,
         verify_bp,
+        dev_bp,
+        invitations_bp,
+        reset_bp,
+        admin_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -210,6 +249,7 @@ def register_commands(app: Flask) -> None:
     from .content.cli import content_group
     from .exports.cli import export_group
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
+    from .mail.cli import mail_group
     from .program.cli import seed_demo_command
 
     for command in (
@@ -219,5 +259,6 @@ def register_commands(app: Flask) -> None:
         content_group,
         export_group,
         seed_demo_command,
+        mail_group,
     ):
         app.cli.add_command(command)

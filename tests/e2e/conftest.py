@@ -53,6 +53,8 @@ def _live_config(url: str, tmp: Path) -> dict:
         **TEST_CONFIG,
         "SQLALCHEMY_DATABASE_URI": url,
         "SIGNING_KEY_PATH": str(tmp / "signing-key.pem"),
+        # each live server's own development outbox (its message ids start at 1)
+        "MAIL_OUTBOX_PATH": str(tmp / "outbox"),
     }
 
 

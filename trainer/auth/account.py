@@ -76,3 +76,16 @@ def deactivate_user(user: User, *, by: User | None) -> None:
         program_id=user.program_id,
     )
     logger.info("User %s deactivated", user.id)
+
+
+def reactivate_user(user: User, *, by: User | None) -> None:
+    """Enable a deactivated account again; its old sessions stay ended (it signs in afresh)."""
+    user.is_enabled = True
+    db.session.flush()
+    record(
+        "user.reactivated",
+        actor=by,
+        subject=f"user:{user.id}",
+        program_id=user.program_id,
+    )
+    logger.info("User %s reactivated", user.id)

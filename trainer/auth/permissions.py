@@ -14,6 +14,8 @@ class Role(enum.StrEnum):
 
 
 class Permission(enum.StrEnum):
+    ADMIN_ACCOUNTS_MANAGE = "admin:accounts:manage"
+    ADMIN_PROGRAMS_MANAGE = "admin:programs:manage"
     AUDIT_CHAIN_VERIFY = "audit:chain:verify"
     AUDIT_CHECKPOINT_READ = "audit:checkpoint:read"
     AUDIT_EVENTS_READ = "audit:events:read"
@@ -27,6 +29,7 @@ class Permission(enum.StrEnum):
     PROGRAM_FEEDBACK_READ = "program:feedback:read"
     PROGRAM_ITEMS_READ = "program:items:read"
     PROGRAM_MANAGE = "program:program:manage"
+    PROGRAM_PEOPLE_MANAGE = "program:people:manage"
     PROGRAM_RECORDS_READ = "program:records:read"
     PROGRAM_SETTINGS_MANAGE = "program:settings:manage"
     REPORTS_EXPORT_CREATE = "reports:export:create"
@@ -76,6 +79,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROGRAM_FEEDBACK_READ,
             Permission.PROGRAM_ITEMS_READ,
             Permission.PROGRAM_MANAGE,
+            Permission.PROGRAM_PEOPLE_MANAGE,
             Permission.PROGRAM_RECORDS_READ,
             Permission.PROGRAM_SETTINGS_MANAGE,
             Permission.REPORTS_EXPORT_CREATE,
@@ -94,7 +98,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SUPERVISION_RECORD_READ,
         }
     ),
-    Role.ADMIN: frozenset({Permission.LEARNING_MODULE_READ}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.ADMIN_ACCOUNTS_MANAGE,
+            Permission.ADMIN_PROGRAMS_MANAGE,
+            Permission.LEARNING_MODULE_READ,
+        }
+    ),
 }
 
 

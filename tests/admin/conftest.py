@@ -1,0 +1,1 @@
+from tests.mail.conftest import mail_config  # noqa: F401
