@@ -216,7 +216,7 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import create_admin_command, reset_second_factor_command
     from .content.cli import content_group
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
-    from .program.cli import seed_demo_command
+    from .program.cli import demo_data_command, seed_demo_command
 
     for command in (
         audit_group,
@@ -224,6 +224,7 @@ def register_commands(app: Flask) -> None:
         reset_second_factor_command,
         content_group,
         seed_demo_command,
+        demo_data_command,
     ):
         app.cli.add_command(command)
 
