@@ -26,7 +26,9 @@ from trainer.supervision.signing import digest
 
 
 def count(model, *where) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(model).where(*where)
+    )
 
 
 class TestGenerate:
@@ -40,34 +42,46 @@ class TestGenerate:
             ).all()
         )
         assert roles == {Role.DIRECTOR: 1, Role.SUPERVISOR: 2, Role.TRAINEE: 16}
-        assert count(SupervisorAssignment, SupervisorAssignment.program_id == program.id) == 16
+        assert (
+            count(SupervisorAssignment, SupervisorAssignment.program_id == program.id)
+            == 16
+        )
         periods = evaluation_periods(program.id)
         assert [period.name for period in periods] == ["Mid-year", "End-of-year"]
 
     def test_accounts_sign_in_with_the_demo_password(self, db_session):
         program = generate(trainees=2)
         user = db.session.scalar(
-            sa.select(User).where(User.email == synthetic_email("trainee", 2, program.id))
+            sa.select(User).where(
+                User.email == synthetic_email("trainee", 2, program.id)
+            )
         )
         assert check_password(user, "demo-password")
 
     def test_attempts_are_scored_by_the_real_rules(self, db_session):
         program = generate(trainees=3, seed=5)
         attempts = list(
-            db.session.scalars(sa.select(Attempt).where(Attempt.program_id == program.id))
+            db.session.scalars(
+                sa.select(Attempt).where(Attempt.program_id == program.id)
+            )
         )
         assert len(attempts) >= 3 * len(curriculum())
         for attempt in attempts[:40]:
             module = curriculum().get(attempt.module_slug)
             result = score_attempt(module.quiz, attempt.answers)
-            assert (attempt.score, attempt.is_passed) == (result.score, result.is_passed)
+            assert (attempt.score, attempt.is_passed) == (
+                result.score,
+                result.is_passed,
+            )
 
     def test_ratings_are_signed_over_both_periods_some_below_mla_some_indirect(
         self, db_session
     ):
         program = generate(trainees=8, seed=2)
         sign_offs = list(
-            db.session.scalars(sa.select(SignOff).where(SignOff.program_id == program.id))
+            db.session.scalars(
+                sa.select(SignOff).where(SignOff.program_id == program.id)
+            )
         )
         assert len(sign_offs) == 8 * 2
         ratings = list(

@@ -43,7 +43,10 @@ def seed_demo_command() -> None:
 
 @click.command("demo-data")
 @click.option(
-    "--trainees", type=click.IntRange(1, 100_000), required=True, help="How many trainees."
+    "--trainees",
+    type=click.IntRange(1, 100_000),
+    required=True,
+    help="How many trainees.",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @with_appcontext

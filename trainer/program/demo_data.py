@@ -27,14 +27,19 @@ from typing import Any
 import rfc8785
 import sqlalchemy as sa
 
-from trainer.audit.chain import canonical_json, canonical_fields_of, event_hash
+from trainer.audit.chain import canonical_fields_of, canonical_json, event_hash
 from trainer.audit.models import AuditEvent
 from trainer.audit.services import chain_head, lock_chain
 from trainer.auth.models import User
-from trainer.auth.services import hash_password
 from trainer.auth.permissions import Role
+from trainer.auth.services import hash_password
 from trainer.content.loader import Module
-from trainer.content.schema import QUALITY_CREDIT, BranchingItem, MultipleItem, SingleItem
+from trainer.content.schema import (
+    QUALITY_CREDIT,
+    BranchingItem,
+    MultipleItem,
+    SingleItem,
+)
 from trainer.content.scoring import score_attempt
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
@@ -157,7 +162,7 @@ def generate(*, trainees: int, seed: int = 1) -> Program:
     """Create a synthetic program with ``trainees`` trainees (flushes; the caller commits)."""
     if trainees < 1:
         raise ValueError("a program needs at least one trainee")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- synthetic data, not secrets
     name = f"Synthetic program {seed}-{trainees}"
     suffix = 1
     while db.session.scalar(sa.select(Program.id).where(Program.name == name)):
@@ -205,7 +210,10 @@ def _create_people(
     once); the director and supervisors enrolled with the demo second-factor key."""
     password_hash = hash_password(DEMO_PASSWORD)
     supervisors = max(1, round(trainees / TRAINEES_PER_SUPERVISOR))
-    plan = [("director", 1, Role.DIRECTOR), ("supervisor", supervisors, Role.SUPERVISOR)]
+    plan = [
+        ("director", 1, Role.DIRECTOR),
+        ("supervisor", supervisors, Role.SUPERVISOR),
+    ]
     plan.append(("trainee", trainees, Role.TRAINEE))
     people: dict[str, list[tuple[int, str]]] = {}
     for label, count, role in plan:
@@ -229,7 +237,9 @@ def _create_people(
                 }
             )
         ids = _insert_returning_ids(User.__table__, rows)
-        people[label] = [(id_, row["email"]) for id_, row in zip(ids, rows, strict=True)]
+        people[label] = [
+            (id_, row["email"]) for id_, row in zip(ids, rows, strict=True)
+        ]
         for (id_, email), row in zip(people[label], rows, strict=True):
             chain.append(
                 "user.created",
@@ -443,7 +453,8 @@ def _practice_logs(
                     "module_slug": module.slug,
                     "competency_id": competency.id,
                     "content_version": module.version,
-                    "practised_on": chain.now.date() - timedelta(days=rng.randint(1, 200)),
+                    "practised_on": chain.now.date()
+                    - timedelta(days=rng.randint(1, 200)),
                     "modality": rng.choice(MODALITIES),
                     "clinic_type": rng.choice(CLINICS),
                     "what_i_did": rng.choice(PRACTICE_TEXT),
@@ -505,7 +516,9 @@ def _rating(
         "module_slug": module.slug,
         "competency_id": competency_id,
         "level": level,
-        "comment": "" if level is None else "Observed in supervision; see the evidence.",
+        "comment": ""
+        if level is None
+        else "Observed in supervision; see the evidence.",
         "observation": observation,
         "observed_on": on,
         "evidence_log_ids": sorted(evidence[0]),
@@ -561,7 +574,7 @@ def _ratings(
                         logs.get(key, [])[:2],
                         attempts.get(trainee_id, {}).get(module.slug, [])[-1:],
                     )
-                    direct = position == 0 and number == 0 or rng.random() < 0.5
+                    direct = (position == 0 and number == 0) or rng.random() < 0.5
                     ratings.append(
                         _rating(
                             rng,
