@@ -91,3 +91,10 @@ format: install ## apply ruff's fixes and formatting
 
 bench: install ## run the benchmarks; results go to docs/benchmarks.md
 	$(BIN)/python -m bench
+
+USERS ?= 50
+DURATION ?= 3m
+LOAD_HOST ?=
+
+loadtest: install ## Locust, USERS=50 for DURATION=3m, against two local app servers (or LOAD_HOST=https://...); figures to docs/benchmarks.md
+	$(BIN)/python -m bench.loadtest --users $(USERS) --duration $(DURATION) $(if $(LOAD_HOST),--host $(LOAD_HOST))
