@@ -19,7 +19,7 @@ from trainer.core.extensions import db
 #: the only paths that may be served to anonymous users (with anything below them):
 #: sign-in, the load balancers' health check and public verification of exports.
 #: A route declared @public elsewhere fails test_only_known_pages_are_public.
-PUBLIC_PATHS = ("/login", "/healthz", "/verify")
+PUBLIC_PATHS = ("/login", "/healthz", "/readyz", "/verify")
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
 ROLES = [role.value for role in Role]
 
@@ -135,7 +135,7 @@ def test_only_known_pages_are_public(app):
         if not any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
     ]
     assert not unexpected, (
-        f"declared @public but not sign-in, /healthz or /verify: {unexpected}"
+        f"declared @public but not sign-in, /healthz, /readyz or /verify: {unexpected}"
     )
     assert {"/login", "/healthz"} <= set(public_rules)
 
