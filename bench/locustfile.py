@@ -364,12 +364,16 @@ class Supervisor(AppUser):
             return None
         saved = 0
         for index, form in enumerate(drafts):
+            # each competency's fields are named "<competency>-<field>"
+            prefix = next(
+                (n[: -len("period")] for n in hidden(form) if n.endswith("-period")), ""
+            )
             data = {
                 **hidden(form),
-                "level": str(random.randint(2, 5)),
-                "observation": "in-room" if index == 0 else "role-play",
-                "observed_on": date.today().isoformat(),
-                "comment": "Observed in the session; see the evidence.",
+                f"{prefix}level": str(random.randint(2, 5)),
+                f"{prefix}observation": "in-room" if index == 0 else "role-play",
+                f"{prefix}observed_on": date.today().isoformat(),
+                f"{prefix}comment": "Observed in the session; see the evidence.",
             }
             response = self.post(form["action"], data, name="save draft")
             saved += response.ok
