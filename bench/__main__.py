@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,6 +64,16 @@ def render(results: list[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def kept_sections() -> str:
+    """Sections other tools write between ``<!-- name -->`` and ``<!-- /name -->`` markers
+    (``make loadtest``'s figures), kept when the benches rewrite the report."""
+    if not REPORT.exists():
+        return ""
+    text = REPORT.read_text(encoding="utf-8")
+    blocks = re.findall(r"(<!-- ([a-z-]+) -->.*?<!-- /\2 -->)", text, flags=re.S)
+    return "".join(f"\n{block}\n" for block, _name in blocks)
+
+
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     results = []
@@ -73,7 +84,7 @@ def main(argv: list[str]) -> int:
             f"  {result.name}: {result.seconds:.2f} s vs {result.baseline_seconds:.2f} s, ratio {result.ratio:.2f}"
         )
         results.append(result)
-    REPORT.write_text(render(results))
+    REPORT.write_text(render(results) + kept_sections())
     print(f"Results written to {REPORT.relative_to(ROOT)}.")
     return 0
 

@@ -23,6 +23,7 @@ from trainer.core.extensions import db
 PUBLIC_PATHS = (
     "/login",
     "/healthz",
+    "/readyz",
     "/verify",
     "/dev",
     "/invitations",
@@ -143,7 +144,7 @@ def test_only_known_pages_are_public(app):
         if not any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
     ]
     assert not unexpected, (
-        f"declared @public but not sign-in, /healthz or /verify: {unexpected}"
+        f"declared @public but not sign-in, /healthz, /readyz or /verify: {unexpected}"
     )
     assert {"/login", "/healthz"} <= set(public_rules)
 

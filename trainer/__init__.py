@@ -250,7 +250,7 @@ def register_commands(app: Flask) -> None:
     from .exports.cli import export_group
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
     from .mail.cli import mail_group
-    from .program.cli import seed_demo_command
+    from .program.cli import demo_data_command, seed_demo_command
 
     for command in (
         audit_group,
@@ -260,5 +260,6 @@ def register_commands(app: Flask) -> None:
         export_group,
         seed_demo_command,
         mail_group,
+        demo_data_command,
     ):
         app.cli.add_command(command)

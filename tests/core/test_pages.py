@@ -57,6 +57,27 @@ class TestHealthz:
         assert_security_headers(client.get("/healthz"))
 
 
+class TestReadyz:
+    def test_answers_ready_while_the_database_answers(self, client):
+        response = client.get("/readyz")
+        assert response.status_code == 200
+        assert response.text == "ready"
+        assert "Set-Cookie" not in response.headers
+
+    def test_answers_503_while_the_database_is_unreachable(
+        self, app, client, tmp_path, monkeypatch
+    ):
+        broken = sa.create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite3'}")
+        monkeypatch.setattr(type(db), "engine", property(lambda _self: broken))
+        try:
+            response = client.get("/readyz")
+        finally:
+            broken.dispose()
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert client.get("/healthz").status_code == 200
+
+
 class TestSecurityHeaders:
     def test_on_the_sign_in_page(self, client):
         assert_security_headers(client.get("/login"))
@@ -180,8 +201,9 @@ class TestErrorPages:
             broken.dispose()
         assert not_found.status_code == 404
         check_page(not_found.text)
-        assert failed.status_code == 500
-        assert "Something went wrong" in check_page(failed.text).find("h1").text
+        assert failed.status_code == 503
+        assert failed.headers["Retry-After"] == "5"
+        assert "Back in a moment" in check_page(failed.text).find("h1").text
 
 
 def _extends(env, name: str) -> str | None:

@@ -3,6 +3,7 @@ database."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from trainer.core.extensions import db, limiter
@@ -28,7 +30,12 @@ class TrainerError(Exception):
     status_code = 400
 
 
-PAGES = {400, 401, 403, 404, 405, 413, 429, 500}
+PAGES = {400, 401, 403, 404, 405, 413, 429, 500, 503}
+#: seconds a client is asked to wait while the database is unreachable
+RETRY_AFTER_SECONDS = 5
+#: what the driver raises when the database cannot be reached (refused, restarting, a pool
+#: that cannot connect); any other database error stays a 500
+UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 
 
 def wants_json() -> bool:
@@ -117,6 +124,21 @@ def _too_many_requests(error: HTTPException):
     return response
 
 
+def database_unavailable():
+    """503 with Retry-After while the database cannot be reached: the request's transaction is
+    rolled back (nothing half-written) and the next request reconnects by itself."""
+    # the connection may already be gone; the pool replaces it on the next request
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    logger.warning(
+        "Database unavailable on %s %s; answered 503", request.method, request.path
+    )
+    body, code = render_error(503)
+    response = make_response(body, code)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
@@ -149,6 +171,12 @@ def register_error_handlers(app: Flask) -> None:
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
+
+    @app.errorhandler(sa_exc.SQLAlchemyError)
+    def _database_error(error: sa_exc.SQLAlchemyError):
+        if not isinstance(error, UNAVAILABLE):
+            return _unexpected_error(error)
+        return database_unavailable()
 
     @app.errorhandler(Exception)
     def _unexpected_error(error: Exception):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
+import time
 import traceback
 import uuid
 from logging.config import dictConfig
@@ -50,6 +53,28 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object a line (``LOG_FORMAT=json``): time, level, logger, request id, message
+    and, for an error, the redacted traceback. The message is the app's own text with its
+    arguments (ids, counts), never what a user wrote (see RedactExceptions and STYLE.md)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["exception"] = redacted_traceback(record.exc_info[1])
+        return json.dumps(entry, ensure_ascii=False)
+
+
+JsonLines.converter = time.gmtime
+
+
 def configure_logging(app: Flask) -> None:
     @app.before_request
     def _assign_request_id():
@@ -57,6 +82,17 @@ def configure_logging(app: Flask) -> None:
         g.request_id = (
             incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex[:16]
         )
+
+    @app.after_request
+    def _return_request_id(response):
+        """The request id in the response too, so the proxy's access log can carry it."""
+        if "request_id" in g:
+            response.headers["X-Request-Id"] = g.request_id
+        return response
+
+    json_lines = (
+        app.config.get("LOG_FORMAT") or os.environ.get("LOG_FORMAT", "")
+    ).lower() == "json"
 
     if app.testing:
         return  # tests keep pytest's capture handlers
@@ -71,14 +107,15 @@ def configure_logging(app: Flask) -> None:
             "formatters": {
                 "default": {
                     "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
-                }
+                },
+                "json": {"()": JsonLines},
             },
             "handlers": {
                 "stdout": {
                     "class": "logging.StreamHandler",
                     "stream": "ext://sys.stdout",
                     "filters": ["request_id", "redact_exceptions"],
-                    "formatter": "default",
+                    "formatter": "json" if json_lines else "default",
                 }
             },
             "loggers": {
