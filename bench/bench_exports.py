@@ -59,8 +59,7 @@ def _largest_cohort(program):
 
 def _measure(folder: Path, trainees: int, fmt: str) -> tuple[float, float, int]:
     """(seconds per trainee, peak traced MB during the export, trainees exported)."""
-    # (until trainer.program.demo_data is merged, ruff takes it for a third-party module)
-    from trainer.auth.models import User  # noqa: I001
+    from trainer.auth.models import User
     from trainer.auth.permissions import Role
     from trainer.core.extensions import db
     from trainer.exports.services import build_export
