@@ -76,7 +76,9 @@ def test_a_correction_replaces_the_rating_it_supersedes(cohort, tmp_path):
     assert correction["reason"] == "Rated the wrong session."
 
 
-def test_an_mla_change_changes_met(cohort, tmp_path):
+def test_an_mla_raised_after_signing_keeps_the_level_the_rating_was_signed_against(
+    cohort, tmp_path
+):
     second_competency = cohort.module.meta.competencies[1].id
     set_minimum_level(cohort.program, "empathy", second_competency, 5)
     t = tables(cohort, tmp_path / "t")
@@ -87,8 +89,10 @@ def test_an_mla_change_changes_met(cohort, tmp_path):
         module="empathy",
         competency_id=second_competency,
     )
+    # the MLA in force is the one kept on the signed rating (issue 10: a status already
+    # verified keeps the level it was verified against)
     assert {(r["level"], r["minimum_level"], r["met"]) for r in rows} == {
-        ("4", "5", "no")
+        ("4", "4", "yes")
     }
 
 

@@ -60,9 +60,15 @@ class TestSessionEnded:
     def test_secrets_are_never_shown_back(self, client, auth, supervisor, trainee):
         response = client.post(
             f"/supervision/trainees/{trainee.id}/sign",
-            data={"password": "my-secret-password", "code": "123456", "period": "1"},
+            data={
+                "password": "my-secret-password",
+                "code": "123456",
+                "period": "1",
+                "reason": "Typed before the session ended",
+            },
         )
         assert response.status_code == 401
+        assert "Typed before the session ended" in response.text
         assert "my-secret-password" not in response.text
         assert "123456" not in response.text
 

@@ -175,7 +175,7 @@ def trainee_rows(
                     "rating_id": r.id if r else None,
                     "level": r.level if r else None,
                     "level_label": level_label(r.level) if r else "",
-                    "minimum_level": c.minimum,
+                    "minimum_level": c.minimum_in_force,
                     "met": c.is_met,
                     "only_no_opportunity_to_observe": c.is_unobserved,
                     "observation": r.observation.value if r and r.observation else "",
