@@ -154,7 +154,13 @@ def observation_label(observation) -> str:
 
 
 def _stream(query: sa.Select) -> Iterator:
-    return iter(db.session.scalars(query.execution_options(yield_per=BATCH)))
+    """The rows in batches; the cursor is closed when the rows run out or the reader stops
+    early (PostgreSQL streams through a server-side cursor)."""
+    result = db.session.scalars(query.execution_options(yield_per=BATCH))
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def _grouped(rows: Iterator, key) -> Iterator[tuple[int, list]]:
@@ -197,12 +203,7 @@ def trainee_reports(scope: Scope, summary: CohortSummary) -> Iterator[TraineeRep
     streaming queries (trainees, ratings, logs, attempts, acknowledgements) plus the MLAs."""
     levels = minimum_levels(scope.program.id)
     in_cohort = sa.select(User.id).where(*_trainee_filter(scope))
-    trainees = db.session.scalars(
-        sa.select(User)
-        .where(*_trainee_filter(scope))
-        .order_by(User.id)
-        .execution_options(yield_per=BATCH)
-    )
+    trainees = _stream(sa.select(User).where(*_trainee_filter(scope)).order_by(User.id))
     ratings = _Merge(
         _grouped(
             _stream(
