@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tests.factories.supervision import log_practice
 from tests.pagetools import check_page, form_value
+from trainer.core.clock import long_date
 from trainer.core.extensions import db
 from trainer.program.services import program_today
 from trainer.record.models import PracticeLog
@@ -55,7 +56,9 @@ class TestPracticePage:
             for o in page.find("select", id="competency-choice").find_all("option")
         ]
         assert key(module) in options
-        assert page.find("a", href=f"/practice/{log.id}").text == f"Log {log.id}"
+        assert page.find("a", href=f"/practice/{log.id}").text == long_date(
+            log.practised_on
+        )
 
     def test_choosing_a_competency_shows_the_form_with_the_rubric_anchors(
         self, client, auth, trainee, module
@@ -184,7 +187,7 @@ class TestCorrectionPage:
         assert response.headers["Location"] == f"/practice/{correction.id}"
         old = check_page(client.get(f"/practice/{original.id}").text)
         assert "Superseded." in old.text
-        assert f"log {correction.id}" in old.text
+        assert old.find("a", href=f"/practice/{correction.id}").text == "a later log"
         assert old.find_all("a", href=f"/practice/{original.id}/correct") == []
         new = check_page(client.get(f"/practice/{correction.id}").text)
         assert "Reason: I rated myself too high." in new.text

@@ -14,6 +14,7 @@ from tests.factories.supervision import (
     log_practice,
 )
 from tests.pagetools import check_page, form_value
+from trainer.core.clock import long_date
 from trainer.core.extensions import db
 from trainer.program.services import program_today
 from trainer.record.models import DraftRating, Observation, SignOff
@@ -62,7 +63,7 @@ class TestWorkspace:
         auth.login(world.supervisor)
         page = check_page(client.get(f"/supervision/trainees/{world.trainee.id}").text)
         assert page.find("h1").text == world.trainee.name
-        assert f"Log {world.log.id}" in [
+        assert long_date(world.log.practised_on) in [
             a.text for a in page.find_all("a", href=f"/practice/{world.log.id}")
         ]
         attempt_link = (

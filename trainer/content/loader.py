@@ -67,12 +67,16 @@ class Curriculum:
         return self.modules.get(slug)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(
-            sorted(self.modules.values(), key=lambda m: (m.meta.order, m.title))
-        )
+        return iter(sorted(self.modules.values(), key=catalogue_key))
 
     def __len__(self) -> int:
         return len(self.modules)
+
+
+def catalogue_key(module: Module) -> tuple:
+    """The catalogue's order, used wherever modules are listed: the relationship elements
+    first, then the adaptations, each by the module's ``order`` and title."""
+    return (module.kind is not Kind.ELEMENT, module.meta.order, module.title)
 
 
 def content_version(module_source: str, quiz_source: str) -> str:

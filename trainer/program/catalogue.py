@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import current_app
 
 from trainer.auth.models import User
-from trainer.content.loader import Curriculum, Module
+from trainer.content.loader import Curriculum, Module, catalogue_key
 from trainer.content.schema import Framework, Level
 
 DEFAULT_FRAMEWORK = Framework.APA_2011.value
@@ -23,6 +23,17 @@ ALWAYS_REQUIRED = frozenset({Level.DEMONSTRABLY, Level.PROBABLY})
 
 def curriculum() -> Curriculum:
     return current_app.extensions["curriculum"]
+
+
+def competency_key(module_slug: str, competency_id: str) -> tuple:
+    """Sorts (module, competency) pairs in the catalogue's order: the modules as the
+    catalogue lists them, each module's competencies in its own order; unknown ones last."""
+    module = curriculum().get(module_slug)
+    if module is None:
+        return (1, (), module_slug, competency_id)
+    ids = [competency.id for competency in module.meta.competencies]
+    position = ids.index(competency_id) if competency_id in ids else len(ids)
+    return (0, catalogue_key(module), position, competency_id)
 
 
 def framework_of(user: User) -> str:

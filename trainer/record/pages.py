@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from trainer.auth.models import User
 from trainer.content.loader import Module
 from trainer.core.extensions import db
+from trainer.program.catalogue import competency_key
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import minimum_levels
 
@@ -528,7 +529,10 @@ def ratings_across_periods(
             per_period[(rating.module_slug, rating.competency_id, rating.period_id)] = (
                 rating.level
             )
-    keys = sorted({(slug, comp) for slug, comp, _ in per_period})
+    keys = sorted(
+        {(slug, comp) for slug, comp, _ in per_period},
+        key=lambda key: competency_key(*key),
+    )
     return {
         key: [RatingPoint(p, per_period.get((*key, p.id))) for p in periods]
         for key in keys

@@ -3,6 +3,7 @@ supervisor, feedback on supervisions and notifications."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -23,7 +24,15 @@ from trainer.notifications.services import mark_seen_about
 from trainer.program.catalogue import curriculum, visible_module
 from trainer.program.services import program_today
 from trainer.record.access import Action, get_or_404, permits, trainee_or_404
-from trainer.record.models import OBSERVATION_LABELS, Attempt, SignedRating, SignOff
+from trainer.record.models import (
+    MODALITY_LABELS,
+    OBSERVATION_LABELS,
+    Attempt,
+    ContentVersion,
+    PracticeLog,
+    SignedRating,
+    SignOff,
+)
 from trainer.record.queries import trainee_attempts, trainee_logs
 from trainer.record.rules import superseding
 
@@ -33,6 +42,40 @@ from .corrections import correct_rating, correction_of, related_ratings
 from .forms import NO_OPPORTUNITY, AcknowledgeForm, CorrectRatingForm, signature_field
 from .signing import WrongPassword, sign_off_ratings
 from .views import signature_rate_limit
+
+
+def _evidence_of(ratings: list[SignedRating]) -> dict:
+    """The logs, attempts and content versions the ratings name, so the page can say what
+    they are (a date, a module, a score) instead of showing their ids: three queries."""
+    log_ids = {log_id for rating in ratings for log_id in rating.evidence_log_ids}
+    attempt_ids = {a_id for rating in ratings for a_id in rating.evidence_attempt_ids}
+    versions = {rating.content_version for rating in ratings}
+    return {
+        "logs": {
+            log.id: log
+            for log in db.session.scalars(
+                sa.select(PracticeLog).where(PracticeLog.id.in_(log_ids))
+            )
+        }
+        if log_ids
+        else {},
+        "attempts": {
+            attempt.id: attempt
+            for attempt in db.session.scalars(
+                sa.select(Attempt).where(Attempt.id.in_(attempt_ids))
+            )
+        }
+        if attempt_ids
+        else {},
+        "versions": {
+            version.version: version
+            for version in db.session.scalars(
+                sa.select(ContentVersion).where(ContentVersion.version.in_(versions))
+            )
+        }
+        if versions
+        else {},
+    }
 
 
 def _render_sign_off(
@@ -47,6 +90,7 @@ def _render_sign_off(
         ratings=ratings,
         corrected_by=corrected_by,
         corrects=corrects,
+        evidence=_evidence_of(ratings),
         trainee=current_user
         if is_trainee
         else db.session.get(User, sign_off.trainee_id),
@@ -58,6 +102,7 @@ def _render_sign_off(
         ack_form=ack_form or AcknowledgeForm(formdata=None),
         curriculum=curriculum(),
         OBSERVATION_LABELS=OBSERVATION_LABELS,
+        MODALITY_LABELS=MODALITY_LABELS,
         FEEDBACK_SCALES=FEEDBACK_SCALES,
     ), status
 

@@ -21,7 +21,7 @@ from trainer.core.models import utcnow
 from trainer.core.unit_of_work import create_once
 from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
-from trainer.program.catalogue import visible_module
+from trainer.program.catalogue import competency_key
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import minimum_level, minimum_levels
 from trainer.record.access import Action
@@ -223,18 +223,6 @@ def notify_trainee(sign_off: SignOff, count: int, period: EvaluationPeriod) -> N
     )
 
 
-def _content_order(trainee: User, draft: DraftRating) -> tuple:
-    """Catalogue order of the module, then the module's own order of its competencies."""
-    module = visible_module(trainee, draft.module_slug)
-    if module is None:
-        return (1, draft.module_slug, 0, draft.competency_id)
-    ids = [competency.id for competency in module.meta.competencies]
-    position = (
-        ids.index(draft.competency_id) if draft.competency_id in ids else len(ids)
-    )
-    return (0, module.meta.order, module.slug, position)
-
-
 def drafts_to_sign(
     signer: User, trainee: User, period: EvaluationPeriod
 ) -> list[DraftRating]:
@@ -253,7 +241,9 @@ def drafts_to_sign(
     )
     if not drafts:
         raise NothingToSign(f"There are no draft ratings for {period.name} to sign.")
-    drafts.sort(key=lambda draft: _content_order(trainee, draft))
+    drafts.sort(
+        key=lambda draft: competency_key(draft.module_slug, draft.competency_id)
+    )
     already = period_ratings(trainee.id, period.id)
     signed_keys = {(rating.module_slug, rating.competency_id) for rating in already}
     for draft in drafts:
