@@ -41,13 +41,9 @@ from trainer.program.services import (
     set_minimum_level,
 )
 from trainer.record.access import trainee_or_404
+from trainer.record.cohort import RiskFlag, for_trainees, ratings_across_periods
 from trainer.record.models import OBSERVATION_LABELS
-from trainer.record.pages import (
-    RiskFlag,
-    for_trainees,
-    ratings_across_periods,
-    trainee_view,
-)
+from trainer.record.pages import trainee_view
 from trainer.record.rules import ModuleStatus
 
 from . import bp
