@@ -196,6 +196,7 @@ def register_blueprints(app: Flask) -> None:
     from .reports import audit_views as _audit_views  # noqa: F401
     from .reports import verify_views as _verify_views  # noqa: F401
     from .supervision import bp as supervision_bp
+    from .supervision import rating_views as _rating_views  # noqa: F401
     from .supervision import record_views as _sign_off_views  # noqa: F401
     from .supervision import views as _supervision_views  # noqa: F401
 
