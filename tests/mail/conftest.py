@@ -91,6 +91,7 @@ from tests.factories.supervision import (  # noqa: E402, F401  (the notification
     curriculum,
     mid_year,
     module,
+    other_module,
     other_supervisor,
     other_trainee,
     periods,

@@ -36,7 +36,9 @@ def messages(kind: str = "evaluation-signed") -> list[MailMessage]:
 
 def draft_with_comments(supervisor, trainee, period, module, level=4):
     for competency in module.meta.competencies:
-        draft(supervisor, trainee, period, module, competency.id, level, comment=COMMENT)
+        draft(
+            supervisor, trainee, period, module, competency.id, level, comment=COMMENT
+        )
 
 
 def delivered(inbox) -> tuple[object, str]:
@@ -123,7 +125,9 @@ def test_a_correction_sends_a_message_without_its_reason(
 ):
     draft_module(supervisor, trainee, mid_year, module)
     sign(supervisor, trainee, mid_year)
-    original = db.session.scalars(sa.select(SignedRating).order_by(SignedRating.id)).first()
+    original = db.session.scalars(
+        sa.select(SignedRating).order_by(SignedRating.id)
+    ).first()
     reason = "Re-watched the recording of the second session."
     correct_rating(
         supervisor,
@@ -142,7 +146,7 @@ def test_a_correction_sends_a_message_without_its_reason(
         code=fresh_code(supervisor),
     )
     db.session.commit()
-    first, correction = messages()
+    _signed, correction = messages()
     send_queued([correction.id])
     _envelope, mail = delivered(smtp_server)
     body = mail.get_content()
