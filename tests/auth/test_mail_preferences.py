@@ -6,19 +6,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.factories.supervision import (  # noqa: F401
-    assigned,
-    curriculum,
-    draft_module,
-    mid_year,
-    module,
-    periods,
-    sign,
-)
 from tests.pagetools import check_page
 from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
-from trainer.mail.models import MailMessage
 
 ALWAYS_SENT = "Invitations and password-reset links are always sent"
 
@@ -138,14 +128,3 @@ class TestSaving:
     def test_get_is_not_allowed(self, client, auth, trainee):
         auth.login(trainee)
         assert client.get("/account/mail").status_code == 405
-
-
-def test_a_trainee_who_turns_it_off_gets_no_mail_when_signed(
-    client, auth, trainee, supervisor, assigned, mid_year, module
-):
-    auth.login(trainee)
-    client.post("/account/mail", data={})
-    draft_module(supervisor, trainee, mid_year, module)
-    sign(supervisor, trainee, mid_year)
-    kinds = db.session.scalars(sa.select(MailMessage.kind))
-    assert "evaluation-signed" not in list(kinds)

@@ -154,3 +154,13 @@ def test_a_correction_sends_a_message_without_its_reason(
     assert "— 2 Emerging" in body
     assert reason not in body
     assert "On reflection" not in body
+
+
+def test_a_trainee_who_turns_it_off_on_the_account_page_gets_no_message(
+    client, auth, trainee, supervisor, assigned, mid_year, module
+):
+    auth.login(trainee)
+    assert client.post("/account/mail", data={}).status_code == 302  # box unticked
+    draft_module(supervisor, trainee, mid_year, module)
+    sign(supervisor, trainee, mid_year)
+    assert messages() == []
