@@ -163,3 +163,15 @@ def test_a_log_of_the_last_minute_waits_for_the_next_digest(
     assert queue_digests() == []  # its transaction might still have been open
     [digest] = queue_digests(now=utcnow() + timedelta(minutes=2))
     assert digest.log_count == 1
+
+
+def test_without_public_url_the_command_warns_that_its_links_are_bare_paths(
+    app, monkeypatch, runner, supervisor, trainee, assigned, module
+):
+    monkeypatch.delitem(app.config, "PUBLIC_URL", raising=False)
+    log_practice(trainee, module)
+    db.session.commit()
+    result = runner.invoke(args=["mail", "digest"])
+    assert result.exit_code == 0, result.output
+    assert "PUBLIC_URL is not set" in result.stderr
+    assert "Queued 1 digest;" in result.stdout
