@@ -75,7 +75,7 @@ class MailPreferencesForm(BoundedForm):
         "E-mail when an evaluation of mine is signed",
         description="Says who signed, when and the levels, with a link to acknowledge it.",
     )
-    submit = SubmitField("Save e-mail settings")
+    submit = SubmitField("Save e-mail settings", id="save-mail-settings")
 
     def keep_only(self, names: list[str]) -> MailPreferencesForm:
         for name in ("practice_digest", "sign_off_mail"):
