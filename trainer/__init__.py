@@ -252,6 +252,9 @@ def register_commands(app: Flask) -> None:
     from .learning import cli as _learning_commands  # noqa: F401  (adds to content_group)
     from .mail.cli import mail_group
     from .program.cli import demo_data_command, seed_demo_command
+    from .supervision.cli import digest_command
+
+    mail_group.add_command(digest_command)  # reads the record, which sits above mail
 
     for command in (
         audit_group,

@@ -84,3 +84,15 @@ def smtp_server_with_login(mail_config):
         yield inbox
     finally:
         controller.stop()
+
+
+from tests.factories.supervision import (  # noqa: E402, F401  (the notification mails)
+    assigned,
+    curriculum,
+    mid_year,
+    module,
+    other_module,
+    other_supervisor,
+    other_trainee,
+    periods,
+)

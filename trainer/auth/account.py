@@ -1,5 +1,6 @@
-"""Account services: password change, sign-out of every device, deactivation. Each ends the
-user's server-side sessions (trainer.auth.sessions) and writes an audit event."""
+"""Account services: password change, sign-out of every device, deactivation (each ends the
+user's server-side sessions, trainer.auth.sessions), and the optional e-mails. Each change
+writes an audit event."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from trainer.core.extensions import db
 
 from .models import User
 from .passwords import PasswordPolicyError, check_password_policy
+from .permissions import Permission, has_permission
 from .services import AuthError, WeakPassword, check_password, password_hasher
 from .sessions import end_all_sessions
 
@@ -89,3 +91,45 @@ def reactivate_user(user: User, *, by: User | None) -> None:
         program_id=user.program_id,
     )
     logger.info("User %s reactivated", user.id)
+
+
+#: the e-mails a user may turn off, by the name the form and the audit event use: (the User
+#: column, the permission of the people who get it)
+OPTIONAL_MAIL = {
+    "practice_digest": ("has_digest_mail", Permission.SUPERVISION_RATING_WRITE),
+    "sign_off_mail": ("has_sign_off_mail", Permission.SUPERVISION_RECORD_ACKNOWLEDGE),
+}
+
+
+def optional_mail(user: User) -> list[str]:
+    """The optional e-mails the user's role gets (the digest: supervisors; the sign-off mail:
+    trainees). Invitations and password resets are never optional."""
+    return [
+        name
+        for name, (_column, permission) in OPTIONAL_MAIL.items()
+        if has_permission(user.role, permission)
+    ]
+
+
+def set_mail_preferences(user: User, wanted: dict[str, bool]) -> list[str]:
+    """Turn the user's optional e-mails on or off; one audit event per change. Names the role
+    does not get are ignored. Returns the names changed."""
+    changed = []
+    for name in optional_mail(user):
+        if name not in wanted:
+            continue
+        column = OPTIONAL_MAIL[name][0]
+        on = bool(wanted[name])
+        if getattr(user, column) == on:
+            continue
+        setattr(user, column, on)
+        db.session.flush()
+        record(
+            "auth.mail_preference_changed",
+            actor=user,
+            subject=f"user:{user.id}",
+            payload={"mail": name, "on": on},
+        )
+        logger.info("User %s turned %s %s", user.id, "on" if on else "off", name)
+        changed.append(name)
+    return changed

@@ -1,4 +1,6 @@
-from wtforms import PasswordField, StringField, SubmitField
+from __future__ import annotations
+
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from trainer.core.forms import BoundedForm
@@ -60,3 +62,30 @@ class PasswordChangeForm(BoundedForm):
 
 class SignOutEverywhereForm(BoundedForm):
     submit = SubmitField("Sign out of every device")
+
+
+class MailPreferencesForm(BoundedForm):
+    """The optional e-mails; the view removes the ones the user's role does not get."""
+
+    practice_digest = BooleanField(
+        "Daily digest of new practice logs from my trainees",
+        description="At most one message a day, only when a trainee has logged practice.",
+    )
+    sign_off_mail = BooleanField(
+        "E-mail when an evaluation of mine is signed",
+        description="Says who signed, when and the levels, with a link to acknowledge it.",
+    )
+    submit = SubmitField("Save e-mail settings", id="save-mail-settings")
+
+    def keep_only(self, names: list[str]) -> MailPreferencesForm:
+        for name in ("practice_digest", "sign_off_mail"):
+            if name not in names:
+                delattr(self, name)
+        return self
+
+    def choices(self) -> dict[str, bool]:
+        return {
+            name: bool(self[name].data)
+            for name in ("practice_digest", "sign_off_mail")
+            if name in self
+        }

@@ -1,6 +1,6 @@
-"""The account area (/account): sign out of every device, the second factor, the password;
-the second step of sign-in (/login/code); and the rule that sends a user who must have a
-second factor to enrol before anything else."""
+"""The account area (/account): sign out of every device, the second factor, the password,
+the optional e-mails; the second step of sign-in (/login/code); and the rule that sends a user
+who must have a second factor to enrol before anything else."""
 
 from __future__ import annotations
 
@@ -25,9 +25,16 @@ from trainer.core.extensions import db, limiter
 from trainer.core.unit_of_work import keep_despite_error
 
 from . import bp
-from .account import WrongCurrentPassword, change_password, sign_out_everywhere
+from .account import (
+    WrongCurrentPassword,
+    change_password,
+    optional_mail,
+    set_mail_preferences,
+    sign_out_everywhere,
+)
 from .account_forms import (
     EnrolForm,
+    MailPreferencesForm,
     PasswordChangeForm,
     SecondFactorCodeForm,
     SignOutEverywhereForm,
@@ -154,9 +161,24 @@ def _enrol_before_anything_else():
     return redirect(url_for("auth.enrol_second_factor"))
 
 
-@bp.route("/account")
-@login_required
-def account():
+def _mail_form(formdata=None) -> MailPreferencesForm:
+    """The optional e-mails of the signed-in user's role, filled from the account unless a
+    form was sent."""
+    user = current_user
+    form = MailPreferencesForm(
+        formdata=formdata,
+        practice_digest=user.has_digest_mail,
+        sign_off_mail=user.has_sign_off_mail,
+    )
+    return form.keep_only(optional_mail(user))
+
+
+def render_account(
+    *,
+    password_form: PasswordChangeForm | None = None,
+    mail_form: MailPreferencesForm | None = None,
+    status: int = 200,
+):
     factor = enrolment(current_user)
     return render_template(
         "auth/account.html",
@@ -164,8 +186,29 @@ def account():
         recovery_left=remaining_recovery_codes(factor) if factor else 0,
         required=second_factor_required(current_user),
         everywhere_form=SignOutEverywhereForm(),
-        password_form=PasswordChangeForm(),
+        password_form=password_form or PasswordChangeForm(formdata=None),
+        mail_form=mail_form or _mail_form(),
+    ), status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_account()
+
+
+@bp.route("/account/mail", methods=["POST"])
+@login_required
+def save_mail_preferences():
+    form = _mail_form(request.form)
+    if not form.validate_on_submit():
+        return render_account(mail_form=form, status=422)
+    changed = set_mail_preferences(current_user._get_current_object(), form.choices())
+    flash(
+        "Your e-mail settings are saved." if changed else "Nothing changed.",
+        "success" if changed else "info",
     )
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
@@ -184,17 +227,9 @@ def sign_out_of_every_device():
 @login_required
 def change_password_view():
     form = PasswordChangeForm()
-    factor = enrolment(current_user)
 
     def again(status: int):
-        return render_template(
-            "auth/account.html",
-            factor=factor,
-            recovery_left=remaining_recovery_codes(factor) if factor else 0,
-            required=second_factor_required(current_user),
-            everywhere_form=SignOutEverywhereForm(),
-            password_form=form,
-        ), status
+        return render_account(password_form=form, status=status)
 
     if not form.validate_on_submit():
         return again(422)

@@ -46,6 +46,14 @@ class User(UserMixin, db.Model):
     #: reviewers' access ends at this time; None for every other role
     access_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    #: a supervisor gets the daily digest of their trainees' new practice logs (opt-out on /account)
+    has_digest_mail: Mapped[bool] = mapped_column(
+        nullable=False, default=True, server_default=sa.true()
+    )
+    #: a trainee gets an e-mail when an evaluation of theirs is signed (opt-out on /account)
+    has_sign_off_mail: Mapped[bool] = mapped_column(
+        nullable=False, default=True, server_default=sa.true()
+    )
 
     program: Mapped[Program | None] = relationship(lazy="joined")
     cohort: Mapped[Cohort | None] = relationship(lazy="joined")

@@ -27,6 +27,7 @@ from .services import (
     check_rating,
     require_assigned,
 )
+from .sign_off_mail import mail_trainee
 from .signing import (
     DIRECT_OBSERVATION_MESSAGE,
     DirectObservationRequired,
@@ -148,6 +149,7 @@ def correct_rating(
         },
     )
     notify_trainee(sign_off, 1, period)
+    mail_trainee(sign_off, [correction], period)
     logger.info(
         "Signed rating %s corrected by %s as %s", original.id, signer.id, correction.id
     )

@@ -40,6 +40,7 @@ from .services import (
     SupervisionError,
     require_assigned,
 )
+from .sign_off_mail import mail_trainee
 
 logger = logging.getLogger(__name__)
 
@@ -306,6 +307,7 @@ def sign_period(
         },
     )
     notify_trainee(sign_off, len(ratings_signed), period)
+    mail_trainee(sign_off, ratings_signed, period)
     logger.info("Ratings %s signed by %s", [r.id for r in ratings_signed], signer.id)
     return sign_off, True
 
