@@ -142,6 +142,12 @@ def test_mail_queued_by_an_action_that_rolls_back_is_never_sent(smtp_server):
 
 
 class TestWithoutAMailServer:
+    @pytest.fixture(autouse=True)
+    def own_outbox(self, app, monkeypatch, tmp_path):
+        """Each test its own folder: message ids restart with every test's database, so a
+        shared folder would hold another test's file with the same id."""
+        monkeypatch.setitem(app.config, "MAIL_OUTBOX_PATH", str(tmp_path / "outbox"))
+
     def test_each_message_is_written_as_an_eml_file(self, app):
         assert not app.config.get("MAIL_SERVER")
         message = queue()
