@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     RadioField,
@@ -20,7 +21,7 @@ from wtforms.validators import (
 
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.forms import BoundedForm
-from trainer.privacy.deidentify import describe, find_identifiers
+from trainer.privacy.deidentify import certain, describe, find_identifiers
 from trainer.record.models import (
     CLINIC_TYPE_LABELS,
     MODALITY_LABELS,
@@ -32,13 +33,32 @@ TEXT_LIMIT = 5000
 EARLIEST_PRACTICE = date(2000, 1, 1)
 
 
+#: the box a writer ticks to say that no possible name in the text is a person's name
+NOT_NAMES_LABEL = "None of the words marked as possible names is a person’s name"
+
+
 class Deidentified:
-    """Refuses text that looks like it identifies someone, saying what to remove."""
+    """Refuses text that looks like it identifies someone, saying what to remove.
+
+    A given name on its own may be an ordinary word ("Grace"). Where a form has a ``not_names``
+    box (the practice log forms), such possible names are refused until the writer ticks it;
+    elsewhere they are let through, as no box is offered. The findings of each field are kept
+    on the form (``identifier_findings``) so the page can tell whether to offer the box."""
 
     def __call__(self, form, field) -> None:
         findings = find_identifiers(field.data or "")
-        if findings:
-            raise ValidationError(describe(findings))
+        confirmable = getattr(form, "not_names", None)
+        if isinstance(getattr(form, "identifier_findings", None), dict):
+            form.identifier_findings[field.name] = findings
+        if confirmable is None or confirmable.data:
+            findings = certain(findings)
+        if not findings:
+            return
+        message = describe(findings)
+        if confirmable is not None and not certain(findings):
+            which = "it is not" if len(findings) == 1 else "none of them is"
+            message += f" If {which} a person’s name, tick “{NOT_NAMES_LABEL}” below and submit again."
+        raise ValidationError(message)
 
 
 def _text(
@@ -89,11 +109,26 @@ class PracticeLogForm(BoundedForm):
         ],
         validators=[InputRequired("Rate yourself on the rubric.")],
     )
+    not_names = BooleanField(NOT_NAMES_LABEL)
     submit = SubmitField("Submit the log")
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or date.today()
+        #: each checked text field's findings, filled in by validation
+        self.identifier_findings: dict[str, list] = {}
+
+    @property
+    def possible_names_only(self) -> bool:
+        """Whether the text's only findings are possible names: then, and only then, the
+        writer may confirm that none is a person's name."""
+        findings = [f for found in self.identifier_findings.values() for f in found]
+        return bool(findings) and not certain(findings)
+
+    @property
+    def names_confirmed(self) -> bool:
+        """Whether the writer let possible names through (ticked the box, and there were some)."""
+        return bool(self.not_names.data) and self.possible_names_only
 
     def validate_practised_on(self, field) -> None:
         if field.data is None:

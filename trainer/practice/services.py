@@ -20,6 +20,7 @@ from trainer.core.unit_of_work import create_once
 from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.privacy.check import check_deidentified
+from trainer.privacy.deidentify import find_identifiers
 from trainer.program.catalogue import visible_module
 from trainer.program.services import supervisor_ids_of
 from trainer.record.models import ClinicType, Modality, PracticeLog
@@ -48,6 +49,24 @@ class LogInput:
     client_response: str
     reflection: str
     self_rating: int
+    #: the trainee confirmed that no word marked as a possible name is a person's name
+    names_confirmed: bool = False
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "what_i_did": self.what_i_did,
+            "client_response": self.client_response,
+            "reflection": self.reflection,
+        }
+
+
+def _names_confirmed(data: LogInput, *more_texts: str) -> bool:
+    """Whether the log went through with possible names its writer confirmed are not names
+    (recorded on the audit event as a yes or no, never the words)."""
+    texts = [*data.texts().values(), *more_texts]
+    return data.names_confirmed and any(
+        finding.possible for text in texts for finding in find_identifiers(text or "")
+    )
 
 
 def competency_key(module_slug: str, competency_id: str) -> str:
@@ -79,11 +98,7 @@ def _new_log(
         raise PracticeError("Only trainees log practice.")
     if not 1 <= data.self_rating <= 5:
         raise PracticeError("Rate yourself on the rubric, from 1 to 5.")
-    check_deidentified(
-        what_i_did=data.what_i_did,
-        client_response=data.client_response,
-        reflection=data.reflection,
-    )
+    check_deidentified(refuse_possible_names=not data.names_confirmed, **data.texts())
     return PracticeLog(
         trainee_id=trainee.id,
         program_id=trainee.program_id,
@@ -135,6 +150,7 @@ def submit_log(
             "practised_on": log.practised_on.isoformat(),
             "self_rating": log.self_rating,
             "version": module.version,
+            "possible_names_confirmed": _names_confirmed(data),
         },
     )
     _notify_supervisors(trainee, log, module, competency.statement)
@@ -164,7 +180,7 @@ def _correction(
     reason = (reason or "").strip()
     if not reason:
         raise PracticeError("Say why you are correcting the log.")
-    check_deidentified(reason=reason)
+    check_deidentified(refuse_possible_names=not data.names_confirmed, reason=reason)
     module, competency = resolve_competency(
         trainee, competency_key(original.module_slug, original.competency_id)
     )
@@ -198,6 +214,7 @@ def correct_log(
             "supersedes": original.id,
             "reason": log.correction_reason,
             "self_rating": log.self_rating,
+            "possible_names_confirmed": _names_confirmed(data, reason),
         },
     )
     _notify_supervisors(trainee, log, module, competency.statement)

@@ -47,6 +47,7 @@ def _log_input(form: PracticeLogForm) -> LogInput:
         client_response=form.client_response.data,
         reflection=form.reflection.data,
         self_rating=int(form.self_rating.data),
+        names_confirmed=form.names_confirmed,
     )
 
 

@@ -3,11 +3,18 @@
 Practice logs and other free text kept in the record must be de-identified. This check is a
 safety net, not a guarantee: it catches the identifiers that have a recognisable shape (e-mail
 addresses, phone numbers, full dates such as a date of birth, record and ID numbers, street
-addresses such as "12 Elm Street, Springfield") and names written with a title ("Mrs Jane
-Doe", "Dr Okafor"), and says what to remove and where it is. A first name on its own ("Maria")
-is not recognised: the maintained names dataset on PyPI (names-dataset) needs gigabytes of
-memory, and the small name lists are unmaintained; telling a name from a clinical word without
-one would raise false alarms on the modules' own vocabulary. The practice page says so.
+addresses such as "12 Elm Street, Springfield"), names written with a title ("Mrs Jane Doe",
+"Dr Okafor"), and a capitalised given name on its own ("Maria", "Anne-Marie", "Maria's"), and
+says what to remove and where it is.
+
+Given names come from the US-census-derived lists that zxcvbn ships (trainer/privacy/names.py
+says why those: maintained, already a dependency, tiny; the names-dataset package needs
+gigabytes). A given name on its own may be an ordinary word ("Grace", "Rose"), so it is a
+*possible* name (``Finding.possible``): the practice log form lets its writer confirm that none
+of the words so marked is a person's name. Every other finding is refused outright. Given names
+that the curriculum uses as words (in lower case, or after an article: "a Christian
+counsellor"), month names (dates are their own finding) and a given name written after an
+article ("a Latina client") are not findings.
 
 The check runs on every form submission, so its time must grow linearly with the text (a
 backtracking pattern that is quadratic let one request hold a worker for half a minute). Each
@@ -21,6 +28,10 @@ pattern keeps to three rules that make Python's backtracking engine linear:
   costs one step per character;
 - everything else is bounded (two to six digits, up to twelve characters).
 
+Given names are found without a pattern per name: a bounded pattern picks out capitalised words
+(one attempt per word, at most forty characters each), then each part is looked up in a set,
+and the article before it is read in at most six characters.
+
 tests/practice/test_deidentify.py times the worst inputs at two lengths, and
 bench/bench_deidentify.py measures the longest text a form accepts.
 """
@@ -30,6 +41,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from . import names
 
 EMAIL = "e-mail address"
 PHONE = "phone number"
@@ -156,12 +170,45 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _YEAR_RANGE = re.compile(r"^" + _YEAR + r"\s?[-–]\s?" + _YEAR + r"$")
 
 
+#: a capitalised word, with its joined parts (Anne-Marie, O'Neil, Maria's); it starts where no
+#: word character or joiner comes before, and is bounded, so each word is read once
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z'’-]{0,40}(?![\w'’-])")
+#: the parts of such a word: Anne, Marie; O, Neil
+_PART = re.compile(r"[A-Za-z]+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
     text: str
     start: int
     end: int
+    #: a given name on its own, which may be an ordinary word: the writer may confirm it is not
+    #: a person's name (every other finding is refused outright)
+    possible: bool = False
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """The given names looked for, in lower case (month names are dates, not names)."""
+    month = re.compile(_MONTH, re.IGNORECASE)
+    return frozenset(name for name in names.given_names() if not month.fullmatch(name))
+
+
+def _given_names(text: str) -> list[Finding]:
+    known = given_names()
+    found = []
+    for match in _CAPITALISED.finditer(text):
+        word = _POSSESSIVE.sub("", match.group(0)).rstrip("-")
+        is_name = any(
+            part[0].isupper() and part[1:].islower() and part.lower() in known
+            for part in _PART.findall(word)
+        )
+        if is_name and not names.after_article(text, match.start()):
+            start = match.start()
+            found.append(Finding(NAME, word, start, start + len(word), possible=True))
+    return found
 
 
 def _digits(text: str) -> int:
@@ -176,25 +223,35 @@ def _plausible(kind: str, text: str) -> bool:
 
 def find_identifiers(text: str) -> list[Finding]:
     """The identifier-like passages of ``text``, in order, without overlaps."""
+    candidates = [
+        Finding(kind, match.group(0).strip(), *match.span())
+        for kind, pattern in _PATTERNS
+        for match in pattern.finditer(text)
+    ]
+    # given names last: the "Jane" of "Mrs Jane Doe" is part of a titled name
+    candidates.extend(_given_names(text))
     findings: list[Finding] = []
     # the spans taken so far, disjoint and sorted: an overlap check is two comparisons
     starts: list[int] = []
     ends: list[int] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            index = bisect.bisect_right(starts, start)
-            if (index > 0 and ends[index - 1] > start) or (
-                index < len(starts) and starts[index] < end
-            ):
-                continue
-            found = match.group(0).strip()
-            if not _plausible(kind, found):
-                continue
-            findings.append(Finding(kind, found, start, end))
-            starts.insert(index, start)
-            ends.insert(index, end)
+    for finding in candidates:
+        start, end = finding.start, finding.end
+        index = bisect.bisect_right(starts, start)
+        if (index > 0 and ends[index - 1] > start) or (
+            index < len(starts) and starts[index] < end
+        ):
+            continue
+        if not _plausible(finding.kind, finding.text):
+            continue
+        findings.append(finding)
+        starts.insert(index, start)
+        ends.insert(index, end)
     return sorted(findings, key=lambda finding: finding.start)
+
+
+def certain(findings: list[Finding]) -> list[Finding]:
+    """The findings that are refused outright (all but the possible names)."""
+    return [finding for finding in findings if not finding.possible]
 
 
 def where(finding: Finding) -> str:
@@ -206,7 +263,8 @@ def describe(findings: list[Finding]) -> str:
     """A message that names every finding and where it is, e.g. 'Remove the e-mail address
     “a@b.org” (characters 5 to 11).'"""
     parts = [
-        f"the {finding.kind} “{finding.text}” ({where(finding)})"
+        f"the {'possible ' if finding.possible else ''}{finding.kind} “{finding.text}” "
+        f"({where(finding)})"
         for finding in findings
     ]
     listed = (
