@@ -258,10 +258,20 @@ def test_a_possible_name_beside_an_e_mail_cannot_be_let_through(
     page = check_page(response.text)
     assert _confirmation_box(page) is None
     assert EMAIL in page.find("div", id="reflection-errors").text
-    # ticking the box anyway (a crafted post) lets nothing through
+    # ticking the box anyway (a crafted post) lets nothing through, and the name is still named
     response = _post_log(client, trainee, module, not_names="y", **fields)
     assert response.status_code == 422
-    assert _confirmation_box(check_page(response.text)) is None
+    page = check_page(response.text)
+    assert _confirmation_box(page) is None
+    assert "the possible name “Maria” (characters 7 to 11)" in " ".join(
+        page.find("div", id="what_i_did-errors").text.split()
+    )
+    # one field with both: both are named
+    both = "I met Maria; she wrote from maria@example.org."
+    response = _post_log(client, trainee, module, not_names="y", reflection=both)
+    errors = check_page(response.text).find("div", id="reflection-errors").text
+    assert "“Maria” (characters 7 to 11)" in " ".join(errors.split())
+    assert "maria@example.org" in errors
     assert logs_of(trainee) == []
 
 
@@ -289,3 +299,33 @@ def test_a_correction_with_a_possible_name_is_refused_until_confirmed(
     assert response.status_code == 302
     [event] = _events("practice.corrected")
     assert event.payload["possible_names_confirmed"] is True
+
+
+def test_the_service_refuses_a_possible_name_unless_the_trainee_confirmed(
+    trainee, module
+):
+    from tests.factories.supervision import log_input
+    from trainer.practice.services import submit_log
+    from trainer.privacy.check import IdentifierFound
+
+    competency = module.meta.competencies[0]
+    with pytest.raises(IdentifierFound, match="possible name “Maria”"):
+        submit_log(
+            trainee,
+            module,
+            competency,
+            log_input(trainee, reflection="I met Maria at intake."),
+            token="n-1",
+        )
+    confirmed = log_input(trainee, reflection="Grace helped.", names_confirmed=True)
+    _log, created = submit_log(trainee, module, competency, confirmed, token="n-2")
+    assert created
+    # confirming never lets another finding through
+    with pytest.raises(IdentifierFound, match="e-mail address"):
+        submit_log(
+            trainee,
+            module,
+            competency,
+            log_input(trainee, reflection="Grace: g@x.org", names_confirmed=True),
+            token="n-3",
+        )

@@ -54,11 +54,7 @@ class Deidentified:
             findings = certain(findings)
         if not findings:
             return
-        message = describe(findings)
-        if confirmable is not None and not certain(findings):
-            which = "it is not" if len(findings) == 1 else "none of them is"
-            message += f" If {which} a person’s name, tick “{NOT_NAMES_LABEL}” below and submit again."
-        raise ValidationError(message)
+        raise ValidationError(describe(findings))
 
 
 def _text(
@@ -124,6 +120,22 @@ class PracticeLogForm(BoundedForm):
         writer may confirm that none is a person's name."""
         findings = [f for found in self.identifier_findings.values() for f in found]
         return bool(findings) and not certain(findings)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.not_names.data and not self.possible_names_only:
+            # the box lets possible names through only when they are all that was found; beside
+            # any other finding they are refused with it, each named in its field's message
+            for name, found in self.identifier_findings.items():
+                if any(finding.possible for finding in found):
+                    field = self[name]
+                    shown = describe(certain(found)) if certain(found) else None
+                    field.errors = [
+                        *(error for error in field.errors if error != shown),
+                        describe(found),
+                    ]
+                    valid = False
+        return valid
 
     @property
     def names_confirmed(self) -> bool:
