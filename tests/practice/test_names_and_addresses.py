@@ -122,7 +122,7 @@ def _words_used_as_words(texts: list[str]) -> set[str]:
     """Every word the texts write in lower case or right after an article, in lower case."""
     words: set[str] = set()
     for text in texts:
-        words.update(re.findall(r"(?<![\w'’-])[a-z]+", text))
+        words.update(re.findall(r"(?<![\w'’-])[a-z]+(?![\w'’])", text))
         words.update(
             word.lower()
             for word in re.findall(r"\b(?:[Aa]n?|[Tt]he)\s+([A-Z][a-z]+)", text)
@@ -329,3 +329,11 @@ def test_the_service_refuses_a_possible_name_unless_the_trainee_confirmed(
             log_input(trainee, reflection="Grace: g@x.org", names_confirmed=True),
             token="n-3",
         )
+
+
+def test_the_page_says_exactly_what_is_caught(client, auth, trainee, module):
+    auth.login(trainee)
+    page = check_page(client.get(f"/practice?competency={key(module)}").text)
+    text = " ".join(page.text.split())
+    assert "common first names written with a capital (such as “Maria”)" in text
+    assert "it does not recognise a surname on its own" in text

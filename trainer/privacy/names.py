@@ -33,8 +33,9 @@ _AFTER_ARTICLE = re.compile(
 )
 #: an article and the spaces after it, at the end of the few characters before a word
 _ARTICLE_BEFORE = re.compile(r"(?:^|[^\w'’-])(?:an?|the)[ \t]{1,2}$", re.IGNORECASE)
-#: a word in lower case (its first letter is not preceded by a letter, digit or joiner)
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{2,30}\b")
+#: a word in lower case: a whole word ("meta" of "meta-analysis" too), not a contraction's part
+#: ("don" of "don't")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{2,30}(?![\w'’])")
 
 
 def census_names() -> frozenset[str]:
