@@ -547,7 +547,7 @@ class TestHomes:
             ("supervisor", "/supervision"),
             ("director", "/program"),
             ("reviewer", "/program/records"),
-            ("admin", "/modules"),
+            ("admin", "/admin"),
         ],
     )
     def test_each_role_lands_on_its_own_home(
