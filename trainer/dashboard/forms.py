@@ -125,7 +125,7 @@ class InviteReviewerForm(BoundedForm):
         filters=[_strip],
     )
     until = DateField(
-        "Access until (last day, inclusive)",
+        "Last day of access (inclusive)",
         validators=[InputRequired("Give the last day of access.")],
     )
     submit = SubmitField("Invite the reviewer")
