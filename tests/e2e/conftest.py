@@ -171,24 +171,28 @@ def sign_in(page, live_server, otp):
     return sign_in_as
 
 
-@pytest.fixture
-def assert_accessible(page):
-    """axe-core on the current page: no serious or critical violations."""
+def check_accessible(page, label: str) -> None:
+    """axe-core on the page in front: no serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
+    results = Axe().run(page)
+    bad = [
+        v
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    details = "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in bad
+    )
+    assert not bad, f"axe found serious/critical violations on {label}: {details}"
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """axe-core on the test's page: no serious or critical violations."""
 
     def check(label: str):
-        results = axe.run(page)
-        bad = [
-            v
-            for v in results.response["violations"]
-            if v.get("impact") in ("serious", "critical")
-        ]
-        details = "; ".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in bad
-        )
-        assert not bad, f"axe found serious/critical violations on {label}: {details}"
+        check_accessible(page, label)
 
     return check

@@ -16,6 +16,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import check_accessible
 from tests.e2e.quizbot import take_quiz
 
 ADMIN = ("ada.admin@example.org", "Ada Admin", "admin-pass-ferry-lantern-31")
@@ -116,20 +117,7 @@ def test_a_program_runs_itself_from_the_admin_to_an_expired_reviewer(
     page = person()
 
     def check(label: str, on: Page | None = None) -> None:
-        target = on or page
-        # the fixture checks the test's own page; run axe on whichever page is in front
-        from axe_playwright_python.sync_playwright import Axe
-
-        results = Axe().run(target)
-        bad = [
-            v
-            for v in results.response["violations"]
-            if v.get("impact") in ("serious", "critical")
-        ]
-        assert not bad, f"axe on {label}: " + "; ".join(
-            f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in bad
-        )
+        check_accessible(on or page, label)
 
     sign_in(page, url, ADMIN[0], ADMIN[2], otp)
     enrol_second_factor(page, "/admin")
