@@ -173,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard import item_views as _item_views  # noqa: F401
     from .dashboard import people_views as _people_views  # noqa: F401
     from .dashboard import program_views as _running_views  # noqa: F401
+    from .dashboard import reviewer_access_views as _reviewer_access  # noqa: F401
     from .dashboard import reviewers as _reviewer_views  # noqa: F401
     from .dashboard import settings_views as _settings_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401

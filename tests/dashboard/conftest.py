@@ -8,3 +8,4 @@ from tests.factories.supervision import (  # noqa: F401
     other_trainee,
     periods,
 )
+from tests.mail.conftest import mail_config, smtp_server  # noqa: F401

@@ -472,9 +472,19 @@ class TestOtherProgramsDirector:
     def foreign(
         self, program, make_user, director, supervisor, trainee, reviewer, module
     ):
+        from trainer.invitations.reviewers import invite_reviewer
+
         period = create_evaluation_period(program, "Mid-year")
         assignment = assign_supervisor(supervisor, trainee)
+        invitation = invite_reviewer(
+            program,
+            email="new.reviewer@example.org",
+            name="New Reviewer",
+            until=(utcnow() + timedelta(days=5)).date(),
+            by=director,
+        )
         return {
+            "invitation": invitation.id,
             "cohort": program.cohorts[0].id,
             "trainee": trainee.id,
             "assignment": assignment.id,
@@ -494,6 +504,7 @@ class TestOtherProgramsDirector:
         ("POST", "/program/periods/{period}/move"),
         ("POST", "/program/periods/{period}/close"),
         ("POST", "/program/reviewers/{reviewer}/revoke"),
+        ("POST", "/program/reviewers/invitations/{invitation}/revoke"),
     )
 
     @pytest.mark.parametrize(("method", "route"), ROUTES)
@@ -536,7 +547,7 @@ class TestHomes:
             ("supervisor", "/supervision"),
             ("director", "/program"),
             ("reviewer", "/program/records"),
-            ("admin", "/modules"),
+            ("admin", "/admin"),
         ],
     )
     def test_each_role_lands_on_its_own_home(

@@ -1,13 +1,18 @@
 """Browser journeys: Playwright drives Debian's Chromium against a live server that runs
-create_app on its own file database (a copy of a migrated, seeded template per test)."""
+create_app on its own database, a copy of a migrated, seeded template per test: a SQLite file,
+or with TEST_DATABASE_URL a PostgreSQL database made from the template database."""
 
 from __future__ import annotations
 
 import shutil
 import threading
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from tests import dbutil
@@ -58,21 +63,39 @@ def _live_config(url: str, tmp: Path) -> dict:
     }
 
 
+def _copy_database(template: str, tmp_path: Path) -> str:
+    """A new database holding the template's tables and rows; returns its URL."""
+    if not template.startswith("postgresql"):
+        path = tmp_path / "live.sqlite3"
+        shutil.copyfile(make_url(template).database, path)
+        return f"sqlite:///{path}"
+    server = dbutil._server_url()
+    name = f"ebtr_e2e_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(
+            f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'
+        )
+    engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory) -> Path:
-    """A SQLite file with the schema (built by the migrations) and the demo data."""
+def template_database(tmp_path_factory) -> Iterator[str]:
+    """The URL of a database with the schema (built by the migrations) and the demo data."""
     from trainer.program.demo import seed_demo
 
     folder = tmp_path_factory.mktemp("e2e-template")
-    path = folder / "template.sqlite3"
-    app = create_app(_live_config(f"sqlite:///{path}", folder))
+    url = dbutil.create_database(folder, "e2e_template")
+    app = create_app(_live_config(url, folder))
     dbutil.migrate(app)
     with app.app_context():
         seed_demo()
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    return path
+    yield url
+    dbutil.drop_database(url)
 
 
 class LiveServer:
@@ -94,13 +117,13 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(template_database, tmp_path):
-    path = tmp_path / "live.sqlite3"
-    shutil.copyfile(template_database, path)
-    app = create_app(_live_config(f"sqlite:///{path}", tmp_path))
+    url = _copy_database(template_database, tmp_path)
+    app = create_app(_live_config(url, tmp_path))
     server = LiveServer(app)
     server.start()
     yield server
     server.stop()
+    dbutil.drop_database(url)
 
 
 @pytest.fixture
@@ -148,24 +171,28 @@ def sign_in(page, live_server, otp):
     return sign_in_as
 
 
-@pytest.fixture
-def assert_accessible(page):
-    """axe-core on the current page: no serious or critical violations."""
+def check_accessible(page, label: str) -> None:
+    """axe-core on the page in front: no serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
+    results = Axe().run(page)
+    bad = [
+        v
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    details = "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in bad
+    )
+    assert not bad, f"axe found serious/critical violations on {label}: {details}"
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """axe-core on the test's page: no serious or critical violations."""
 
     def check(label: str):
-        results = axe.run(page)
-        bad = [
-            v
-            for v in results.response["violations"]
-            if v.get("impact") in ("serious", "critical")
-        ]
-        details = "; ".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in bad
-        )
-        assert not bad, f"axe found serious/critical violations on {label}: {details}"
+        check_accessible(page, label)
 
     return check

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories.supervision import assigned, mid_year, periods  # noqa: F401
 from tests.learning.quiztaker import QuizTaker
 from trainer.content.loader import load_curriculum
 

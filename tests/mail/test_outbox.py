@@ -171,6 +171,42 @@ class TestWithoutAMailServer:
         assert shown.status_code == 200
         assert '<a href="http://trainer.test/password-reset/abc">' in shown.text
 
+    def test_the_outbox_writes_what_is_still_queued_before_listing(
+        self, app, client, auth, director
+    ):
+        """The development server may never run the delivery after a response: the page
+        delivers what is queued itself, so an invitation made a second before is listed."""
+        auth.login(director)
+        response = client.post(
+            "/program/people/invite",
+            data={"email": "sue@example.org", "name": "Sue", "role": "supervisor"},
+        )  # not buffered: the test client never closes it, so nothing is delivered
+        assert response.status_code == 302
+        message = db.session.scalars(sa.select(MailMessage)).one()
+        assert message.status is MailStatus.QUEUED
+        page = client.get("/dev/outbox")
+        assert page.status_code == 200
+        assert "Your invitation to Test Program" in page.text
+        assert "sue@example.org" in page.text
+        db.session.refresh(message)
+        assert message.status is MailStatus.SENT
+        (path,) = Path(app.config["MAIL_OUTBOX_PATH"]).glob("*-invitation.eml")
+        assert (
+            "/invitations/"
+            in message_from_bytes(
+                path.read_bytes(), policy=policy.default
+            ).get_content()
+        )
+
+    def test_with_a_mail_server_the_outbox_page_sends_nothing(
+        self, app, client, mail_config
+    ):
+        mail_config(free_port())  # a server that is down: nothing may be tried
+        message = queue()
+        assert client.get("/dev/outbox").status_code == 200
+        db.session.refresh(message)
+        assert (message.status, message.attempts) == (MailStatus.QUEUED, 0)
+
     @pytest.mark.parametrize(
         "path", ["/dev/outbox", "/dev/outbox/20261202T170000-000001-invitation.eml"]
     )

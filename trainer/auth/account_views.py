@@ -268,7 +268,9 @@ def enrol_second_factor():
             form.code.errors.append(str(error))
             return _enrol_page(form, 422)
         session[ENROLLED_KEY] = current_user.id
-        return render_template("auth/recovery_codes.html", codes=codes)
+        return render_template(
+            "auth/recovery_codes.html", codes=codes, home=home_url_for(current_user)
+        )
     return _enrol_page(form, 422 if request.method == "POST" else 200)
 
 

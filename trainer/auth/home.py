@@ -12,7 +12,7 @@ HOMES = {
     Role.SUPERVISOR: "supervision.index",
     Role.DIRECTOR: "program.dashboard",
     Role.REVIEWER: "program.records",
-    Role.ADMIN: "admin.index",
+    Role.ADMIN: "admin.console",
 }
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+)
 
 from trainer.core.forms import BoundedForm
 
@@ -95,3 +101,31 @@ class ReviewerAccessForm(BoundedForm):
         validators=[InputRequired("Give the last day of access.")],
     )
     submit = SubmitField("Grant or extend access")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class InviteReviewerForm(BoundedForm):
+    """Reviewer access for someone without an account: an invitation with the grant's end."""
+
+    email = EmailField(
+        "E-mail address",
+        validators=[
+            DataRequired("Enter the reviewer's e-mail address."),
+            Email("Enter an e-mail address such as name@example.org."),
+            Length(max=254),
+        ],
+        filters=[_strip],
+    )
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Enter the reviewer's name."), Length(max=200)],
+        filters=[_strip],
+    )
+    until = DateField(
+        "Last day of access (inclusive)",
+        validators=[InputRequired("Give the last day of access.")],
+    )
+    submit = SubmitField("Invite the reviewer")

@@ -1,6 +1,7 @@
 """The director's pages that run a program: the dashboard, cohorts and their heat map,
-supervision assignments, evaluation periods, minimum levels, reviewer access, and the
-read-only trainee records (which a reviewer within their grant reads too).
+supervision assignments, evaluation periods, minimum levels, and the read-only trainee
+records (which a reviewer within their grant reads too). Reviewer access is in
+reviewer_access_views.py.
 
 Every object is loaded through the director's own program: any other id is a 404."""
 
@@ -28,7 +29,6 @@ from trainer.program.services import (
     create_evaluation_period,
     end_assignment,
     evaluation_periods,
-    grant_reviewer_access,
     minimum_level_history,
     minimum_levels,
     move_period,
@@ -37,7 +37,6 @@ from trainer.program.services import (
     program_members,
     reassign,
     rename_cohort,
-    revoke_reviewer_access,
     set_minimum_level,
 )
 from trainer.record.access import trainee_or_404
@@ -57,7 +56,6 @@ from .forms import (
     PeriodForm,
     ReassignForm,
     RenameCohortForm,
-    ReviewerAccessForm,
 )
 
 
@@ -529,67 +527,3 @@ def minimum_levels_page():
         flash(f"Minimum level set to {form.level.data}.", "success")
         return redirect(url_for("program.minimum_levels_page"))
     return _render_levels(form, 422)
-
-
-# --- Reviewer access ------------------------------------------------------------------------
-
-
-def _reviewer_choices(form: ReviewerAccessForm) -> None:
-    form.reviewer.choices = [
-        (u.id, f"{u.name} ({u.email})")
-        for u in program_members(current_user.program_id, Role.REVIEWER)
-    ]
-
-
-def _render_reviewers(form: ReviewerAccessForm | None = None, status: int = 200):
-    if form is None:
-        form = ReviewerAccessForm(formdata=None)
-        _reviewer_choices(form)
-    return render_template(
-        "program/reviewers.html",
-        reviewers=program_members(current_user.program_id, Role.REVIEWER),
-        now=utcnow(),
-        form=form,
-        action_form=ActionForm(formdata=None),
-        tz=_program().timezone,
-    ), status
-
-
-@bp.route("/reviewers", methods=["GET", "POST"])
-@require(Permission.PROGRAM_MANAGE)
-def reviewers():
-    if request.method == "GET":
-        return _render_reviewers()
-    form = ReviewerAccessForm()
-    _reviewer_choices(form)
-    if form.validate_on_submit():
-        reviewer = _member(form.reviewer.data, Role.REVIEWER)
-        try:
-            grant_reviewer_access(
-                _program(), reviewer, form.until.data, actor=current_user
-            )
-        except ProgramError as error:
-            form.until.errors.append(str(error))
-        else:
-            flash(
-                f"{reviewer.name} may read the program until {form.until.data}.",
-                "success",
-            )
-            return redirect(url_for("program.reviewers"))
-    return _render_reviewers(form, 422)
-
-
-@bp.route("/reviewers/<int:reviewer_id>/revoke", methods=["POST"])
-@require(Permission.PROGRAM_MANAGE)
-def revoke_reviewer(reviewer_id: int):
-    reviewer = _member(reviewer_id, Role.REVIEWER)
-    if reviewer is None:
-        abort(404)
-    if ActionForm().validate_on_submit():
-        try:
-            revoke_reviewer_access(_program(), reviewer, actor=current_user)
-        except ProgramError as error:
-            flash(str(error), "warning")
-        else:
-            flash(f"{reviewer.name}'s access is revoked.", "success")
-    return redirect(url_for("program.reviewers"))

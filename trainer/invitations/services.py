@@ -137,6 +137,11 @@ def invite(
             "email": invitation.email,
             "role": role.value,
             "cohort_id": invitation.cohort_id,
+            **(
+                {"access_until": invitation.access_expires_at.isoformat()}
+                if invitation.access_expires_at is not None
+                else {}
+            ),
         },
         program_id=program.id,
     )

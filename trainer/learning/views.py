@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from trainer.auth.decorators import require
-from trainer.auth.permissions import Permission
+from trainer.auth.permissions import Permission, Role
 from trainer.content.render import render_inline
 from trainer.core.errors import TrainerError
 from trainer.core.unit_of_work import discard_changes
@@ -16,6 +16,7 @@ from trainer.record.rules import module_totals
 
 from . import bp, progress_bp, quizflow
 from .forms import AnswerForm, StartQuizForm, SubmitAttemptForm
+from .next_steps import next_steps
 from .services import (
     attempt_history,
     catalogue,
@@ -46,9 +47,13 @@ def catalogue_page():
     bands = catalogue(current_user)
     summaries = attempt_summaries(current_user)
     statuses = module_statuses(current_user, summaries, verified_modules(current_user))
+    order = [module for band in bands for module in band.modules]
     return render_template(
         "learning/catalogue.html",
         bands=bands,
+        next_steps=next_steps(current_user, order, statuses)
+        if current_user.role is Role.TRAINEE
+        else [],
         statuses=statuses,
         summaries=summaries,
         required=required_slugs(current_user),

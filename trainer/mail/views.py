@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from trainer.core.access import public
 
 from . import bp
+from .services import write_queued_to_outbox
 from .transport import outbox_path
 
 NAME = re.compile(r"^[0-9T]{15}-\d{6,}-[a-z-]{1,40}\.eml$")
@@ -44,6 +45,7 @@ def _files():
 @public
 def outbox():
     _development_only()
+    write_queued_to_outbox()
     messages = []
     for path in _files():
         mail = _read(path)

@@ -527,16 +527,23 @@ def end_of_day(day: date, timezone: str | None) -> datetime:
     return datetime.combine(day, time.max, tzinfo=zone).astimezone(UTC)
 
 
+def reviewer_access_end(program: Program, until: date) -> datetime:
+    """When access granted "until" that day ends: its last moment in program time. A day
+    before today is refused."""
+    if until < today_in(program.timezone):
+        raise ProgramError("Choose a date from today on.")
+    return end_of_day(until, program.timezone)
+
+
 def grant_reviewer_access(
     program: Program, reviewer: User, until: date, *, actor: User
 ) -> User:
     """Give a reviewer of the program read-only access until the end of ``until`` (program
-    time); granting again extends or shortens it. Audited as granted or extended."""
+    time); granting again extends or shortens it. Audited as granted or extended. Someone
+    without an account is invited instead (``trainer.invitations.reviewers``)."""
     if reviewer.role is not Role.REVIEWER or reviewer.program_id != program.id:
         raise ProgramError("Only a reviewer of this program can be given access.")
-    if until < today_in(program.timezone):
-        raise ProgramError("Choose a date from today on.")
-    expires = end_of_day(until, program.timezone)
+    expires = reviewer_access_end(program, until)
     had_access = reviewer.access_expires_at is not None and (
         reviewer.access_expires_at > utcnow()
     )
