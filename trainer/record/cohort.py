@@ -7,8 +7,10 @@ import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from trainer.auth.models import User
 from trainer.core.extensions import db
@@ -26,6 +28,18 @@ from .rules import (
     rests_on_direct_observation,
 )
 
+#: what ``build_record`` and the at-risk flags read of a signed rating
+RATING_STATUS_COLUMNS = (
+    SignedRating.trainee_id,
+    SignedRating.period_id,
+    SignedRating.module_slug,
+    SignedRating.competency_id,
+    SignedRating.level,
+    SignedRating.observation,
+    SignedRating.supersedes_id,
+    SignedRating.minimum_level,
+    SignedRating.sign_off_id,
+)
 #: a trainee with no attempt and no practice log for this long is flagged
 INACTIVITY_DAYS = 30
 #: failed attempts at a module's quiz, without a pass, that flag the trainee
@@ -52,7 +66,7 @@ class CohortRow:
     def statuses(self) -> dict[str, ModuleStatus]:
         return self.record.statuses
 
-    @property
+    @cached_property
     def verified(self) -> int:
         return sum(
             s is ModuleStatus.COMPETENCY_VERIFIED for s in self.statuses.values()
@@ -148,12 +162,21 @@ def for_trainees(
         .where(Attempt.trainee_id.in_(ids))
         .group_by(Attempt.trainee_id, Attempt.module_slug)
     ).all()
+    # Only the columns the statuses and flags read: a heat map loads every rating of its
+    # trainees, and the comments and evidence lists would be most of the bytes. Anything
+    # else raises rather than lazily loading one rating at a time.
     ratings = list(
         db.session.scalars(
             sa.select(SignedRating)
             .join(SignOff, SignOff.id == SignedRating.sign_off_id)
             .where(SignedRating.trainee_id.in_(ids))
             .order_by(SignOff.signed_at, SignedRating.id)
+            .options(
+                sa.orm.load_only(*RATING_STATUS_COLUMNS, raiseload=True),
+                sa.orm.joinedload(SignedRating.sign_off, innerjoin=True).load_only(
+                    SignOff.signed_at, SignOff.period_id, raiseload=True
+                ),
+            )
         )
     )
     last_logs = dict(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from trainer.auth.models import User
 from trainer.content.loader import Module
@@ -88,16 +89,18 @@ class ModuleRecord:
     #: the knowledge side, when the caller loaded it
     knowledge: AttemptSummary | None = None
 
-    @property
+    # A record is built once from loaded facts and never changed afterwards, so what it
+    # derives is computed on first use and kept: the heat map asks each status many times.
+    @cached_property
     def has_direct_observation(self) -> bool:
         return rests_on_direct_observation(c.rating for c in self.competencies)
 
-    @property
+    @cached_property
     def is_verified(self) -> bool:
         """The skill side: every competency met, at least one rating directly observed."""
         return all(c.is_met for c in self.competencies) and self.has_direct_observation
 
-    @property
+    @cached_property
     def status(self) -> ModuleStatus:
         return module_status(
             self.knowledge or AttemptSummary(), skill_verified=self.is_verified
@@ -132,12 +135,12 @@ class TraineeRecord:
     #: the slugs of the modules the trainee's program requires
     required: set[str] = field(default_factory=set)
 
-    @property
+    @cached_property
     def verified(self) -> set[str]:
         """The modules whose skill side is verified (see ``ModuleRecord.is_verified``)."""
         return {slug for slug, record in self.modules.items() if record.is_verified}
 
-    @property
+    @cached_property
     def statuses(self) -> dict[str, ModuleStatus]:
         return {slug: record.status for slug, record in self.modules.items()}
 
