@@ -47,8 +47,7 @@ def frameworks_with_content() -> set[str]:
 
 def visible_modules(user: User) -> list[Module]:
     """The modules with a level in the framework of the user's program."""
-    framework = framework_of(user)
-    return [module for module in curriculum() if framework in module.meta.levels]
+    return list(curriculum().in_framework(framework_of(user)))
 
 
 def visible_module(user: User, slug: str) -> Module | None:

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
 import sqlalchemy as sa
-import sqlalchemy.orm
 
 from trainer.auth.models import User
 from trainer.core.extensions import db
@@ -18,7 +17,8 @@ from trainer.program.catalogue import competency_key
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import minimum_levels
 
-from .models import Attempt, PracticeLog, SignedRating, SignOff
+from .models import Attempt, PracticeLog, SignedRating
+from .queries import status_ratings
 from .records import TraineeRecord, build_record
 from .rules import (
     AttemptSummary,
@@ -28,18 +28,6 @@ from .rules import (
     rests_on_direct_observation,
 )
 
-#: what ``build_record`` and the at-risk flags read of a signed rating
-RATING_STATUS_COLUMNS = (
-    SignedRating.trainee_id,
-    SignedRating.period_id,
-    SignedRating.module_slug,
-    SignedRating.competency_id,
-    SignedRating.level,
-    SignedRating.observation,
-    SignedRating.supersedes_id,
-    SignedRating.minimum_level,
-    SignedRating.sign_off_id,
-)
 #: a trainee with no attempt and no practice log for this long is flagged
 INACTIVITY_DAYS = 30
 #: failed attempts at a module's quiz, without a pass, that flag the trainee
@@ -162,23 +150,7 @@ def for_trainees(
         .where(Attempt.trainee_id.in_(ids))
         .group_by(Attempt.trainee_id, Attempt.module_slug)
     ).all()
-    # Only the columns the statuses and flags read: a heat map loads every rating of its
-    # trainees, and the comments and evidence lists would be most of the bytes. Anything
-    # else raises rather than lazily loading one rating at a time.
-    ratings = list(
-        db.session.scalars(
-            sa.select(SignedRating)
-            .join(SignOff, SignOff.id == SignedRating.sign_off_id)
-            .where(SignedRating.trainee_id.in_(ids))
-            .order_by(SignOff.signed_at, SignedRating.id)
-            .options(
-                sa.orm.load_only(*RATING_STATUS_COLUMNS, raiseload=True),
-                sa.orm.joinedload(SignedRating.sign_off, innerjoin=True).load_only(
-                    SignOff.signed_at, SignOff.period_id, raiseload=True
-                ),
-            )
-        )
-    )
+    ratings = status_ratings(ids)
     last_logs = dict(
         db.session.execute(
             sa.select(PracticeLog.trainee_id, sa.func.max(PracticeLog.created_at))
