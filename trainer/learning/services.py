@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
@@ -122,11 +123,18 @@ def latest_attempts(trainee: User) -> dict[str, Attempt]:
 
 
 def attempt_history(trainee: User, slug: str) -> list[Attempt]:
+    """The trainee's attempts at the module's quiz, newest first, for the history table: their
+    answers and per-item scores (JSON, most of a row) stay unread until asked for."""
     return list(
         db.session.scalars(
             sa.select(Attempt)
             .where(Attempt.trainee_id == trainee.id, Attempt.module_slug == slug)
             .order_by(Attempt.number.desc())
+            .options(
+                sa.orm.defer(Attempt.answers),
+                sa.orm.defer(Attempt.item_scores),
+                sa.orm.defer(Attempt.competency_scores),
+            )
         )
     )
 
