@@ -101,7 +101,8 @@ def catalogue(user: User) -> list[CatalogueBand]:
 
 
 def latest_attempts(trainee: User) -> dict[str, Attempt]:
-    """The newest attempt of each module, in one query."""
+    """The newest attempt of each module, in one query (for /progress, which shows their
+    competency scores: the answers and item scores stay unread until asked for)."""
     newest = (
         sa.select(Attempt.module_slug, sa.func.max(Attempt.number).label("number"))
         .where(Attempt.trainee_id == trainee.id)
@@ -118,6 +119,7 @@ def latest_attempts(trainee: User) -> dict[str, Attempt]:
             ),
         )
         .where(Attempt.trainee_id == trainee.id)
+        .options(sa.orm.defer(Attempt.answers), sa.orm.defer(Attempt.item_scores))
     )
     return {attempt.module_slug: attempt for attempt in attempts}
 

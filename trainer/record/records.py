@@ -36,7 +36,9 @@ class CompetencyRecord:
     self_log: PracticeLog | None
     is_unobserved: bool = False
 
-    @property
+    # frozen, so what it derives is kept on first use (the perspectives table asks each
+    # value several times a row)
+    @cached_property
     def minimum_in_force(self) -> int:
         """The minimum the latest rating is judged against: the one in force when it was
         signed (kept on the rating), so that changing a minimum level later never changes a
@@ -44,7 +46,7 @@ class CompetencyRecord:
         kept = getattr(self.rating, "minimum_level", None)
         return kept if kept is not None else self.minimum
 
-    @property
+    @cached_property
     def is_met(self) -> bool:
         return (
             self.rating is not None
@@ -52,11 +54,11 @@ class CompetencyRecord:
             and self.rating.level >= self.minimum_in_force
         )
 
-    @property
+    @cached_property
     def self_rating(self) -> int | None:
         return self.self_log.self_rating if self.self_log is not None else None
 
-    @property
+    @cached_property
     def difference(self) -> int | None:
         if self.rating is None or self.rating.level is None or self.self_rating is None:
             return None
@@ -106,7 +108,7 @@ class ModuleRecord:
             self.knowledge or AttemptSummary(), skill_verified=self.is_verified
         )
 
-    @property
+    @cached_property
     def met(self) -> int:
         return sum(c.is_met for c in self.competencies)
 
