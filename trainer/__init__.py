@@ -170,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     from .core import bp as core_bp
     from .core import views as _core_views  # noqa: F401
     from .dashboard import bp as program_bp
+    from .dashboard import heatmap_views as _heatmap_views  # noqa: F401
     from .dashboard import item_views as _item_views  # noqa: F401
     from .dashboard import people_views as _people_views  # noqa: F401
     from .dashboard import program_views as _running_views  # noqa: F401

@@ -72,6 +72,8 @@ class Defaults:
     SIGNING_KEY_PEM: str | None = None
 
     AUDIT_PAGE_SIZE = 50
+    #: trainees on one page of a cohort's heat map: a screenful (each row has a cell per module)
+    COHORT_PAGE_SIZE = 20
     #: anyone may check checkpoints on /verify; each check recomputes the whole chain
     VERIFY_LIMIT_PER_ADDRESS = "10 per minute;100 per hour"
     LOG_LEVEL = "INFO"

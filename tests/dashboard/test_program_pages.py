@@ -203,6 +203,33 @@ class TestCohortQueries:
         assert response.status_code == 200
         return len(statements)
 
+    def test_a_large_cohort_is_shown_a_page_at_a_time(
+        self, signed_in_director, program, app
+    ):
+        self.add_trainees(program, 30)
+        size = app.config["COHORT_PAGE_SIZE"]
+        url = f"/program/cohorts/{program.cohorts[0].id}"
+        page = signed_in_director.get(url).text
+        tree = check_page(page)
+        assert f"30 of 30 trainees shown; page 1 of 2: trainees 1 to {size}" in page
+        assert "Bulk 0000" in page
+        assert f"Bulk {size:04d}" not in page
+        nav = tree.find("nav", aria_label="Pages of the heat map")
+        current = [a for a in nav.find_all("a") if a.attrs.get("aria-current")]
+        assert [a.text for a in current] == ["Page 1"]
+        page = signed_in_director.get(f"{url}?page=2").text
+        assert f"Bulk {size:04d}" in page
+        assert "Bulk 0000" not in page
+        # a filtered or sorted view pages too, and keeps its choice in the page links
+        page = signed_in_director.get(f"{url}?flag=inactive&sort=risk").text
+        assert f"30 of 30 trainees shown; page 1 of 2: trainees 1 to {size}" in page
+        links = check_page(page).find("nav", aria_label="Pages of the heat map")
+        second = next(a for a in links.find_all("a") if a.text == "Page 2")
+        assert "flag=inactive" in second.attrs["href"]
+        assert "sort=risk" in second.attrs["href"]
+        # a page past the end shows the last one
+        assert "page 2 of 2" in signed_in_director.get(f"{url}?page=99").text
+
     def test_ten_and_a_thousand_trainees_take_the_same_number_of_queries(
         self,
         signed_in_director,

@@ -105,25 +105,39 @@ def start_session(user: User, *, remember: bool) -> None:
     g.user_session_id = session_id
 
 
-def current_session_row(session_id: str | None = None) -> UserSession | None:
+def _session_query(session_id: str | None, *entities) -> sa.Select | None:
+    """The server-side session named by a "<user id>:<token>" cookie value, or None when the
+    value cannot name one."""
     session_id = session_id or session.get("_user_id")
     if not session_id or ":" not in str(session_id):
         return None
     user_id, _, token = str(session_id).partition(":")
     if not user_id.isdigit() or not token:
         return None
-    return db.session.scalar(
-        sa.select(UserSession).where(
-            UserSession.token_hash == _digest(token),
-            UserSession.user_id == int(user_id),
-        )
+    return sa.select(UserSession, *entities).where(
+        UserSession.token_hash == _digest(token),
+        UserSession.user_id == int(user_id),
     )
 
 
+def current_session_row(session_id: str | None = None) -> UserSession | None:
+    query = _session_query(session_id)
+    return db.session.scalar(query) if query is not None else None
+
+
 def load_user(session_id: str) -> User | None:
-    """Flask-Login's user loader: the user of an open, unexpired session, or None."""
-    row = current_session_row(session_id)
-    if row is None or not row.is_open:
+    """Flask-Login's user loader: the user of an open, unexpired session, or None. The session
+    and its user come in one query: this runs on every signed-in request."""
+    query = _session_query(session_id, User)
+    found = (
+        db.session.execute(query.join(User, User.id == UserSession.user_id)).first()
+        if query is not None
+        else None
+    )
+    if found is None:
+        return None
+    row, user = found
+    if not row.is_open:
         return None
     if not row.remember:
         seen = session.get(SEEN_KEY)
@@ -132,10 +146,9 @@ def load_user(session_id: str) -> User | None:
             or time.time() - seen > idle_limit().total_seconds()
         ):
             return None
-    user = db.session.get(User, row.user_id)
     # Not ``is_active``: a reviewer whose access has ended keeps the session, and every page
     # answers 403 (trainer.dashboard.reviewers); signing in again is refused.
-    if user is None or not user.is_enabled:
+    if not user.is_enabled:
         return None
     session[SEEN_KEY] = int(time.time())
     return user

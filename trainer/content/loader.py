@@ -68,7 +68,32 @@ class Curriculum:
         return self.modules.get(slug)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(sorted(self.modules.values(), key=catalogue_key))
+        return iter(self._ordered())
+
+    def in_framework(self, framework: str) -> list[Module]:
+        """The modules with a level in ``framework``, in the catalogue's order."""
+        cache = self._cache()
+        if framework not in cache:
+            cache[framework] = [
+                m for m in self._ordered() if framework in m.meta.levels
+            ]
+        return cache[framework]
+
+    # A curriculum is read on every page (several times) and never changes once loaded: a
+    # content change is a new load. Its order and framework lists are worked out once; the
+    # length check only guards the loader, which fills ``modules`` before anyone reads it.
+    def _cache(self) -> dict:
+        cache = self.__dict__.get("_derived")
+        if cache is None or cache["_size"] != len(self.modules):
+            cache = {"_size": len(self.modules)}
+            self.__dict__["_derived"] = cache
+        return cache
+
+    def _ordered(self) -> list[Module]:
+        cache = self._cache()
+        if "_ordered" not in cache:
+            cache["_ordered"] = sorted(self.modules.values(), key=catalogue_key)
+        return cache["_ordered"]
 
     def __len__(self) -> int:
         return len(self.modules)

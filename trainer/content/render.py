@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -50,11 +52,18 @@ def render_markdown(text: str) -> str:
 
 def render_inline(text: str) -> Markup:
     """Inline Markdown (emphasis in citations, option text) as safe markup."""
+    return Markup(_inline_html(text))  # noqa: S704 -- sanitised by nh3 in _inline_html
+
+
+# Only content files' texts come here (citations, quiz options), and the same few thousand
+# strings on every page: the result depends on the text alone, so it is kept. A new content
+# version brings new texts; the old ones age out.
+@functools.lru_cache(maxsize=8192)
+def _inline_html(text: str) -> str:
     html = _markdown.renderInline(text)
-    cleaned = nh3.clean(
+    return nh3.clean(
         html, tags={"em", "strong", "code", "a"}, attributes={"a": {"href"}}
     )
-    return Markup(cleaned)  # noqa: S704 -- sanitised by nh3 on the line above
 
 
 def links(text: str) -> list[tuple[int, str]]:

@@ -40,10 +40,9 @@ from trainer.program.services import (
     set_minimum_level,
 )
 from trainer.record.access import trainee_or_404
-from trainer.record.cohort import RiskFlag, for_trainees, ratings_across_periods
+from trainer.record.cohort import ratings_across_periods
 from trainer.record.models import OBSERVATION_LABELS
 from trainer.record.pages import trainee_view
-from trainer.record.rules import ModuleStatus
 
 from . import bp
 from .chart import rating_chart
@@ -173,72 +172,6 @@ def archive_cohort_view(cohort_id: int):
         else:
             flash(f"Cohort {cohort.name!r} archived.", "success")
     return redirect(url_for("program.cohorts"))
-
-
-SORTS = {
-    "name": lambda row: (row.trainee.name.lower(), row.trainee.id),
-    "verified": lambda row: (-row.verified, row.trainee.name.lower()),
-    "risk": lambda row: (-len(row.flags), row.trainee.name.lower()),
-    "activity": lambda row: (
-        row.last_activity is not None,
-        row.last_activity or utcnow(),
-    ),
-}
-
-
-@bp.route("/cohorts/<int:cohort_id>")
-@require(Permission.PROGRAM_MANAGE)
-def cohort_dashboard(cohort_id: int):
-    cohort = _own(Cohort, cohort_id)
-    program = _program()
-    trainees = list(
-        db.session.scalars(
-            sa.select(User)
-            .where(
-                User.cohort_id == cohort.id,
-                User.program_id == program.id,
-                User.role == Role.TRAINEE,
-            )
-            .order_by(User.name, User.id)
-        )
-    )
-    periods = evaluation_periods(program.id)
-    rows = for_trainees(
-        trainees, program_id=program.id, periods=periods, today=_today(), now=utcnow()
-    )
-    flag = request.args.get("flag", "")
-    status = request.args.get("status", "")
-    module_slug = request.args.get("module", "")
-    sort = request.args.get("sort", "name")
-    flags = {f.name.lower(): f for f in RiskFlag}
-    statuses = {s.name.lower(): s for s in ModuleStatus}
-    modules = visible_modules(current_user)
-    slugs = {m.slug for m in modules}
-    if flag in flags:
-        rows = [r for r in rows if flags[flag] in r.flags]
-    if status in statuses:
-        rows = [
-            r
-            for r in rows
-            if (
-                r.statuses.get(module_slug) is statuses[status]
-                if module_slug in slugs
-                else statuses[status] in r.statuses.values()
-            )
-        ]
-    rows.sort(key=SORTS.get(sort, SORTS["name"]))
-    return render_template(
-        "program/cohort.html",
-        cohort=cohort,
-        rows=rows,
-        total=len(trainees),
-        modules=modules,
-        flags=flags,
-        statuses=statuses,
-        chosen={"flag": flag, "status": status, "module": module_slug, "sort": sort},
-        sorts=list(SORTS),
-        tz=program.timezone,
-    )
 
 
 # --- Trainee records (read-only; the director and a reviewer within the grant) -----------

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from trainer.audit.services import lock_chain, record
 from trainer.auth.models import User
@@ -100,7 +101,8 @@ def catalogue(user: User) -> list[CatalogueBand]:
 
 
 def latest_attempts(trainee: User) -> dict[str, Attempt]:
-    """The newest attempt of each module, in one query."""
+    """The newest attempt of each module, in one query (for /progress, which shows their
+    competency scores: the answers and item scores stay unread until asked for)."""
     newest = (
         sa.select(Attempt.module_slug, sa.func.max(Attempt.number).label("number"))
         .where(Attempt.trainee_id == trainee.id)
@@ -117,16 +119,24 @@ def latest_attempts(trainee: User) -> dict[str, Attempt]:
             ),
         )
         .where(Attempt.trainee_id == trainee.id)
+        .options(sa.orm.defer(Attempt.answers), sa.orm.defer(Attempt.item_scores))
     )
     return {attempt.module_slug: attempt for attempt in attempts}
 
 
 def attempt_history(trainee: User, slug: str) -> list[Attempt]:
+    """The trainee's attempts at the module's quiz, newest first, for the history table: their
+    answers and per-item scores (JSON, most of a row) stay unread until asked for."""
     return list(
         db.session.scalars(
             sa.select(Attempt)
             .where(Attempt.trainee_id == trainee.id, Attempt.module_slug == slug)
             .order_by(Attempt.number.desc())
+            .options(
+                sa.orm.defer(Attempt.answers),
+                sa.orm.defer(Attempt.item_scores),
+                sa.orm.defer(Attempt.competency_scores),
+            )
         )
     )
 

@@ -47,8 +47,7 @@ def frameworks_with_content() -> set[str]:
 
 def visible_modules(user: User) -> list[Module]:
     """The modules with a level in the framework of the user's program."""
-    framework = framework_of(user)
-    return [module for module in curriculum() if framework in module.meta.levels]
+    return list(curriculum().in_framework(framework_of(user)))
 
 
 def visible_module(user: User, slug: str) -> Module | None:
@@ -78,9 +77,10 @@ def is_required(user: User, module: Module) -> bool:
 def required_slugs(user: User) -> set[str]:
     """The slugs of the visible modules that the user's program requires (no query beyond
     the user's program)."""
+    framework = framework_of(user)
     levels = required_levels(user)
     return {
         module.slug
-        for module in visible_modules(user)
-        if level_of(user, module) in levels
+        for module in curriculum().in_framework(framework)
+        if module.meta.levels[framework] in levels
     }

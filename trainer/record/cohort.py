@@ -7,6 +7,7 @@ import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -16,7 +17,8 @@ from trainer.program.catalogue import competency_key
 from trainer.program.models import EvaluationPeriod
 from trainer.program.services import minimum_levels
 
-from .models import Attempt, PracticeLog, SignedRating, SignOff
+from .models import Attempt, PracticeLog, SignedRating
+from .queries import status_ratings
 from .records import TraineeRecord, build_record
 from .rules import (
     AttemptSummary,
@@ -52,7 +54,7 @@ class CohortRow:
     def statuses(self) -> dict[str, ModuleStatus]:
         return self.record.statuses
 
-    @property
+    @cached_property
     def verified(self) -> int:
         return sum(
             s is ModuleStatus.COMPETENCY_VERIFIED for s in self.statuses.values()
@@ -148,14 +150,7 @@ def for_trainees(
         .where(Attempt.trainee_id.in_(ids))
         .group_by(Attempt.trainee_id, Attempt.module_slug)
     ).all()
-    ratings = list(
-        db.session.scalars(
-            sa.select(SignedRating)
-            .join(SignOff, SignOff.id == SignedRating.sign_off_id)
-            .where(SignedRating.trainee_id.in_(ids))
-            .order_by(SignOff.signed_at, SignedRating.id)
-        )
-    )
+    ratings = status_ratings(ids)
     last_logs = dict(
         db.session.execute(
             sa.select(PracticeLog.trainee_id, sa.func.max(PracticeLog.created_at))

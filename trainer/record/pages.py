@@ -25,6 +25,7 @@ from .models import (
 )
 from .queries import (
     acknowledged,
+    status_ratings,
     supervisor_drafts,
     trainee_attempts,
     trainee_logs,
@@ -53,7 +54,7 @@ def verified_modules(trainee: User) -> set[str]:
     """The slugs of the modules whose skill side is verified for ``trainee`` (two queries)."""
     if trainee.program_id is None:
         return set()
-    return build_record(trainee, ratings=trainee_ratings(trainee.id), logs=[]).verified
+    return build_record(trainee, ratings=status_ratings([trainee.id]), logs=[]).verified
 
 
 @dataclass

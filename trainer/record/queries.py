@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from trainer.auth.models import User
 from trainer.core.extensions import db
@@ -28,6 +29,41 @@ def trainee_ratings(trainee_id: int) -> list[SignedRating]:
             .where(SignedRating.trainee_id == trainee_id)
             .order_by(SignOff.signed_at, SignedRating.id)
         ).unique()
+    )
+
+
+#: what ``build_record`` and the at-risk flags read of a signed rating
+RATING_STATUS_COLUMNS = (
+    SignedRating.trainee_id,
+    SignedRating.period_id,
+    SignedRating.module_slug,
+    SignedRating.competency_id,
+    SignedRating.level,
+    SignedRating.observation,
+    SignedRating.supersedes_id,
+    SignedRating.minimum_level,
+    SignedRating.sign_off_id,
+)
+
+
+def status_ratings(trainee_ids: list[int]) -> list[SignedRating]:
+    """The trainees' signed ratings as ``trainee_ratings`` orders them, with only the columns
+    statuses and flags read: pages that show statuses and not the ratings themselves skip the
+    comments and evidence lists. Reading any other column raises, rather than loading it one
+    rating at a time."""
+    return list(
+        db.session.scalars(
+            sa.select(SignedRating)
+            .join(SignOff, SignOff.id == SignedRating.sign_off_id)
+            .where(SignedRating.trainee_id.in_(trainee_ids))
+            .order_by(SignOff.signed_at, SignedRating.id)
+            .options(
+                sa.orm.load_only(*RATING_STATUS_COLUMNS, raiseload=True),
+                sa.orm.joinedload(SignedRating.sign_off, innerjoin=True).load_only(
+                    SignOff.signed_at, SignOff.period_id, raiseload=True
+                ),
+            )
+        )
     )
 
 

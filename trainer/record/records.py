@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from trainer.auth.models import User
 from trainer.content.loader import Module
@@ -35,7 +36,9 @@ class CompetencyRecord:
     self_log: PracticeLog | None
     is_unobserved: bool = False
 
-    @property
+    # frozen, so what it derives is kept on first use (the perspectives table asks each
+    # value several times a row)
+    @cached_property
     def minimum_in_force(self) -> int:
         """The minimum the latest rating is judged against: the one in force when it was
         signed (kept on the rating), so that changing a minimum level later never changes a
@@ -43,7 +46,7 @@ class CompetencyRecord:
         kept = getattr(self.rating, "minimum_level", None)
         return kept if kept is not None else self.minimum
 
-    @property
+    @cached_property
     def is_met(self) -> bool:
         return (
             self.rating is not None
@@ -51,11 +54,11 @@ class CompetencyRecord:
             and self.rating.level >= self.minimum_in_force
         )
 
-    @property
+    @cached_property
     def self_rating(self) -> int | None:
         return self.self_log.self_rating if self.self_log is not None else None
 
-    @property
+    @cached_property
     def difference(self) -> int | None:
         if self.rating is None or self.rating.level is None or self.self_rating is None:
             return None
@@ -88,22 +91,24 @@ class ModuleRecord:
     #: the knowledge side, when the caller loaded it
     knowledge: AttemptSummary | None = None
 
-    @property
+    # A record is built once from loaded facts and never changed afterwards, so what it
+    # derives is computed on first use and kept: the heat map asks each status many times.
+    @cached_property
     def has_direct_observation(self) -> bool:
         return rests_on_direct_observation(c.rating for c in self.competencies)
 
-    @property
+    @cached_property
     def is_verified(self) -> bool:
         """The skill side: every competency met, at least one rating directly observed."""
         return all(c.is_met for c in self.competencies) and self.has_direct_observation
 
-    @property
+    @cached_property
     def status(self) -> ModuleStatus:
         return module_status(
             self.knowledge or AttemptSummary(), skill_verified=self.is_verified
         )
 
-    @property
+    @cached_property
     def met(self) -> int:
         return sum(c.is_met for c in self.competencies)
 
@@ -132,12 +137,12 @@ class TraineeRecord:
     #: the slugs of the modules the trainee's program requires
     required: set[str] = field(default_factory=set)
 
-    @property
+    @cached_property
     def verified(self) -> set[str]:
         """The modules whose skill side is verified (see ``ModuleRecord.is_verified``)."""
         return {slug for slug, record in self.modules.items() if record.is_verified}
 
-    @property
+    @cached_property
     def statuses(self) -> dict[str, ModuleStatus]:
         return {slug: record.status for slug, record in self.modules.items()}
 
