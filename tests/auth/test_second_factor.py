@@ -316,7 +316,7 @@ class TestSignature:
     def test_a_signer_without_one_signs_with_the_password(
         self, make_user, trainee, mid_year, module
     ):
-        from trainer.program.services import assign_supervisor
+        from trainer.program.assignments import assign_supervisor
 
         supervisor = make_user("supervisor", enrolled=False)
         assign_supervisor(supervisor, trainee)

@@ -15,9 +15,9 @@ from tests.pagetools import check_page
 from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
+from trainer.program.assignments import assign_supervisor
 from trainer.program.models import Cohort, EvaluationPeriod, SupervisorAssignment
-from trainer.program.services import (
-    assign_supervisor,
+from trainer.program.periods import (
     close_period,
     create_evaluation_period,
     minimum_levels,
@@ -447,7 +447,7 @@ class TestReviewerAccess:
     def test_a_revoked_reviewer_loses_the_records_at_once(
         self, client, auth, reviewer, trainee, director
     ):
-        from trainer.program.services import revoke_reviewer_access
+        from trainer.program.reviewer_access import revoke_reviewer_access
 
         auth.login(reviewer)
         assert client.get(f"/program/trainees/{trainee.id}").status_code == 200

@@ -16,7 +16,7 @@ def seed_records(live_server, otp) -> dict[str, int]:
     from tests.factories.supervision import draft_module, log_practice, take_attempt
     from trainer.auth.services import find_user_by_email
     from trainer.core.tokens import new_submission_token
-    from trainer.program.services import evaluation_periods
+    from trainer.program.periods import evaluation_periods
     from trainer.supervision.signing import sign_period
 
     app = live_server.app

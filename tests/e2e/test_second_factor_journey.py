@@ -13,7 +13,7 @@ from tests.factories.supervision import draft
 from trainer.auth.second_factor import reset_second_factor
 from trainer.auth.services import find_user_by_email
 from trainer.core.extensions import db
-from trainer.program.services import evaluation_periods
+from trainer.program.periods import evaluation_periods
 
 MEANING = "I attest that I observed this practice and that these ratings reflect it"
 

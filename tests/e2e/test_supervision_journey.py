@@ -14,7 +14,8 @@ from tests.e2e.quizbot import take_quiz
 from tests.factories.supervision import draft, sign
 from trainer.auth.services import find_user_by_email
 from trainer.core.extensions import db
-from trainer.program.services import evaluation_periods, program_today
+from trainer.program.periods import evaluation_periods
+from trainer.program.services import program_today
 
 DIRECT = "In the room or through a one-way mirror"
 MEANING = "I attest that I observed this practice and that these ratings reflect it"

@@ -27,11 +27,9 @@ from tests.factories.supervision import (  # noqa: F401
     take_attempt,
 )
 from trainer.core.tokens import new_submission_token
-from trainer.program.services import (
-    assign_supervisor,
-    create_evaluation_period,
-    program_today,
-)
+from trainer.program.assignments import assign_supervisor
+from trainer.program.periods import create_evaluation_period
+from trainer.program.services import program_today
 from trainer.record.models import Observation
 from trainer.record.queries import trainee_ratings
 from trainer.supervision.acknowledgements import acknowledge

@@ -132,7 +132,7 @@ def test_cli_exports_and_verifies_a_zip_and_names_each_problem(
 def test_cli_refuses_a_period_of_another_program(
     cohort, other_program, runner, tmp_path
 ):
-    from trainer.program.services import create_evaluation_period
+    from trainer.program.periods import create_evaluation_period
 
     foreign = create_evaluation_period(other_program, "Theirs")
     result = runner.invoke(

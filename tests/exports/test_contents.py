@@ -13,7 +13,7 @@ import pytest
 from tests.factories.supervision import take_attempt
 from trainer.exports.contents import CohortSummary, scope_for, trainee_reports
 from trainer.exports.formats import Stamp, write_csv, write_json
-from trainer.program.services import set_minimum_level
+from trainer.program.periods import set_minimum_level
 
 SCHEMA = (
     Path(__file__).resolve().parents[2] / "trainer" / "exports" / "report.schema.json"

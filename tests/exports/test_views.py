@@ -13,7 +13,8 @@ from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
 from trainer.exports.bundle import write_zip
 from trainer.exports.services import build_export
-from trainer.program.services import create_cohort, create_evaluation_period
+from trainer.program.periods import create_evaluation_period
+from trainer.program.services import create_cohort
 
 
 def export_zip(response) -> zipfile.ZipFile:

@@ -16,11 +16,9 @@ from trainer.core.tokens import new_submission_token
 from trainer.feedback.services import give_attempt_feedback
 from trainer.learning.services import submit_attempt
 from trainer.practice.services import LogInput, submit_log
-from trainer.program.services import (
-    assign_supervisor,
-    create_evaluation_period,
-    program_today,
-)
+from trainer.program.assignments import assign_supervisor
+from trainer.program.periods import create_evaluation_period
+from trainer.program.services import program_today
 from trainer.record.models import ClinicType, Modality, Observation
 from trainer.supervision.services import RatingInput, save_draft
 from trainer.supervision.signing import sign_off_ratings, sign_period

@@ -13,7 +13,8 @@ from tests.learning.conftest import SLUG
 from tests.pagetools import check_page
 from trainer.learning import quizflow
 from trainer.learning.services import catalogue, save_progress
-from trainer.program.services import create_evaluation_period, program_today
+from trainer.program.periods import create_evaluation_period
+from trainer.program.services import program_today
 
 
 def steps_on(client) -> list[str]:

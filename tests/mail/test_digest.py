@@ -15,7 +15,7 @@ from trainer.audit.models import AuditEvent
 from trainer.core.clock import long_date
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
-from trainer.program.services import assign_supervisor, end_assignment
+from trainer.program.assignments import assign_supervisor, end_assignment
 from trainer.supervision import digest as digest_module
 from trainer.supervision.digest import queue_digests
 from trainer.supervision.models import PracticeDigest

@@ -19,7 +19,7 @@ from trainer.feedback.services import (
     supervisor_feedback,
 )
 from trainer.privacy.check import IdentifierFound
-from trainer.program.services import assign_supervisor
+from trainer.program.assignments import assign_supervisor
 
 SCORES = {"helpful": 8, "fit_to_goals": 6, "approach": 7, "overall": 9}
 FORM = {

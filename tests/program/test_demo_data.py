@@ -14,7 +14,7 @@ from trainer.core.extensions import db
 from trainer.program.catalogue import curriculum
 from trainer.program.demo_data import generate, synthetic_email
 from trainer.program.models import Program, SupervisorAssignment
-from trainer.program.services import evaluation_periods
+from trainer.program.periods import evaluation_periods
 from trainer.record.models import (
     Acknowledgement,
     Attempt,

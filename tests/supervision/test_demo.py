@@ -7,9 +7,11 @@ import sqlalchemy as sa
 
 from trainer.auth.services import find_user_by_email
 from trainer.core.extensions import db
+from trainer.program.assignments import assigned_trainees
 from trainer.program.demo import DEMO_PROGRAM
 from trainer.program.models import EvaluationPeriod, SupervisorAssignment
-from trainer.program.services import assigned_trainees, evaluation_periods, find_program
+from trainer.program.periods import evaluation_periods
+from trainer.program.services import find_program
 
 
 def test_seed_demo_assigns_the_supervisor_and_creates_the_periods(runner):

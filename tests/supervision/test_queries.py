@@ -10,7 +10,7 @@ import pytest
 from tests.factories.supervision import draft, log_practice, sign, take_attempt
 from trainer.feedback.services import give_attempt_feedback, give_sign_off_feedback
 from trainer.learning.services import next_attempt_number
-from trainer.program.services import assign_supervisor
+from trainer.program.assignments import assign_supervisor
 from trainer.record.models import Observation
 from trainer.record.queries import current_signed
 from trainer.supervision.acknowledgements import acknowledge

@@ -10,19 +10,20 @@ import sqlalchemy as sa
 from tests.factories.supervision import draft, log_practice, rating, take_attempt
 from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
-from trainer.program.models import DEFAULT_MINIMUM_LEVEL, EvaluationPeriod
-from trainer.program.services import (
+from trainer.program.assignments import (
     NotSameProgram,
-    ProgramError,
     assign_supervisor,
     assigned_trainee,
     assigned_trainees,
+)
+from trainer.program.models import DEFAULT_MINIMUM_LEVEL, EvaluationPeriod
+from trainer.program.periods import (
     create_evaluation_period,
     minimum_level,
     minimum_levels,
-    program_today,
     set_minimum_level,
 )
+from trainer.program.services import ProgramError, program_today
 from trainer.record import access
 from trainer.record.access import Action
 from trainer.record.models import (

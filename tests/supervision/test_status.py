@@ -16,7 +16,8 @@ from tests.factories.supervision import (
     verify,
 )
 from trainer.core.tokens import new_submission_token
-from trainer.program.services import program_today, set_minimum_level
+from trainer.program.periods import set_minimum_level
+from trainer.program.services import program_today
 from trainer.record.models import Observation
 from trainer.record.pages import trainee_record, verified_modules
 from trainer.record.queries import attempt_summaries

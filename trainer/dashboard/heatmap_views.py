@@ -23,7 +23,7 @@ from trainer.core.extensions import db
 from trainer.core.models import utcnow
 from trainer.program.catalogue import visible_modules
 from trainer.program.models import Cohort
-from trainer.program.services import evaluation_periods
+from trainer.program.periods import evaluation_periods
 from trainer.record.cohort import CohortRow, RiskFlag, for_trainees
 from trainer.record.rules import ModuleStatus
 

@@ -17,27 +17,30 @@ from trainer.auth.permissions import Permission, Role
 from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.clock import today_in
 from trainer.core.extensions import db
-from trainer.core.models import utcnow
+from trainer.program.assignments import (
+    assign_supervisor,
+    end_assignment,
+    program_assignments,
+    reassign,
+)
 from trainer.program.catalogue import visible_module, visible_modules
 from trainer.program.models import Cohort, EvaluationPeriod, SupervisorAssignment
-from trainer.program.services import (
-    ProgramError,
-    add_cohort,
-    archive_cohort,
-    assign_supervisor,
+from trainer.program.periods import (
     close_period,
     create_evaluation_period,
-    end_assignment,
     evaluation_periods,
     minimum_level_history,
     minimum_levels,
     move_period,
-    program_assignments,
+    set_minimum_level,
+)
+from trainer.program.services import (
+    ProgramError,
+    add_cohort,
+    archive_cohort,
     program_cohorts,
     program_members,
-    reassign,
     rename_cohort,
-    set_minimum_level,
 )
 from trainer.record.access import trainee_or_404
 from trainer.record.cohort import ratings_across_periods

@@ -16,12 +16,11 @@ from trainer.core.models import utcnow
 from trainer.invitations.models import Invitation
 from trainer.invitations.reviewers import invite_reviewer, pending_reviewer_invitations
 from trainer.invitations.services import InvitationError, revoke
-from trainer.program.services import (
-    ProgramError,
+from trainer.program.reviewer_access import (
     grant_reviewer_access,
-    program_members,
     revoke_reviewer_access,
 )
+from trainer.program.services import ProgramError, program_members
 
 from . import bp
 from .forms import ActionForm, InviteReviewerForm, ReviewerAccessForm

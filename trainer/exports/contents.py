@@ -25,7 +25,7 @@ from trainer.core.clock import today_in
 from trainer.core.extensions import db
 from trainer.program.catalogue import visible_modules
 from trainer.program.models import Cohort, EvaluationPeriod, Program
-from trainer.program.services import minimum_levels
+from trainer.program.periods import minimum_levels
 from trainer.record.models import (
     OBSERVATION_LABELS,
     Acknowledgement,

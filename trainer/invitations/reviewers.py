@@ -13,7 +13,7 @@ from trainer.auth.permissions import Role
 from trainer.auth.services import find_user_by_email
 from trainer.core.extensions import db
 from trainer.program.models import Program
-from trainer.program.services import reviewer_access_end
+from trainer.program.reviewer_access import reviewer_access_end
 
 from .models import Invitation
 from .services import InvitationError, invite

@@ -21,8 +21,8 @@ from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.privacy.check import check_deidentified
 from trainer.privacy.deidentify import find_identifiers
+from trainer.program.assignments import supervisor_ids_of
 from trainer.program.catalogue import visible_module
-from trainer.program.services import supervisor_ids_of
 from trainer.record.models import ClinicType, Modality, PracticeLog
 
 logger = logging.getLogger(__name__)

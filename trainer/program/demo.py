@@ -10,16 +10,10 @@ from trainer.auth.second_factor import enrol_with_key, second_factor_required
 from trainer.auth.services import create_user, find_user_by_email
 from trainer.core.models import utcnow
 
+from .assignments import assign_supervisor, assigned_trainees
 from .models import Program
-from .services import (
-    assign_supervisor,
-    assigned_trainees,
-    create_cohort,
-    create_evaluation_period,
-    create_program,
-    evaluation_periods,
-    find_program,
-)
+from .periods import create_evaluation_period, evaluation_periods
+from .services import create_cohort, create_program, find_program
 
 DEMO_PROGRAM = "Demo Psychology Internship"
 DEMO_COHORT = "2026–2027 cohort"

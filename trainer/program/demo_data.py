@@ -47,7 +47,8 @@ from trainer.core.models import utcnow
 from .catalogue import curriculum
 from .demo import DEMO_PASSWORD, DEMO_SECOND_FACTOR_KEY
 from .models import DEFAULT_MINIMUM_LEVEL, Program, SupervisorAssignment
-from .services import create_cohort, create_evaluation_period, create_program
+from .periods import create_evaluation_period
+from .services import create_cohort, create_program
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from trainer.auth.models import User
 from trainer.core.extensions import db
 from trainer.program.catalogue import competency_key
 from trainer.program.models import EvaluationPeriod
-from trainer.program.services import minimum_levels
+from trainer.program.periods import minimum_levels
 
 from .models import Attempt, PracticeLog, SignedRating
 from .queries import status_ratings

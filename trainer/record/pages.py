@@ -13,7 +13,7 @@ from trainer.auth.models import User
 from trainer.content.loader import Module
 from trainer.core.extensions import db
 from trainer.program.models import EvaluationPeriod
-from trainer.program.services import minimum_levels
+from trainer.program.periods import minimum_levels
 
 from .models import (
     Acknowledgement,

@@ -9,7 +9,7 @@ from trainer.auth.models import User
 from trainer.content.loader import Module
 from trainer.content.schema import RUBRIC_LABELS, Competency
 from trainer.program.catalogue import required_slugs, visible_modules
-from trainer.program.services import minimum_level, minimum_levels
+from trainer.program.periods import minimum_level, minimum_levels
 
 from .models import PracticeLog, SignedRating
 from .rules import (

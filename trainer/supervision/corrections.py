@@ -13,7 +13,7 @@ from trainer.auth.models import User
 from trainer.core.extensions import db
 from trainer.privacy.check import check_deidentified
 from trainer.program.catalogue import visible_module
-from trainer.program.services import minimum_level, minimum_levels
+from trainer.program.periods import minimum_level, minimum_levels
 from trainer.record.access import Action
 from trainer.record.models import SignedRating, SignOff
 from trainer.record.queries import period_ratings

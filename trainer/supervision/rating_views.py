@@ -12,7 +12,8 @@ from trainer.content.schema import RUBRIC_LABELS
 from trainer.core.errors import TrainerError
 from trainer.core.requests import database_id
 from trainer.program.catalogue import visible_module
-from trainer.program.services import evaluation_periods, program_today
+from trainer.program.periods import evaluation_periods
+from trainer.program.services import program_today
 from trainer.record.access import Action, get_or_404, trainee_or_404
 from trainer.record.models import OBSERVATION_LABELS, DraftRating
 from trainer.record.pages import module_sheet

@@ -23,7 +23,7 @@ from trainer.notifications.models import NotificationKind
 from trainer.notifications.services import notify
 from trainer.program.catalogue import competency_key
 from trainer.program.models import EvaluationPeriod
-from trainer.program.services import minimum_level, minimum_levels
+from trainer.program.periods import minimum_level, minimum_levels
 from trainer.record.access import Action
 from trainer.record.models import (
     DraftRating,
@@ -34,12 +34,7 @@ from trainer.record.models import (
 from trainer.record.queries import period_ratings
 from trainer.record.rules import rests_on_direct_observation
 
-from .services import (
-    AlreadySigned,
-    NotAssigned,
-    SupervisionError,
-    require_assigned,
-)
+from .services import AlreadySigned, NotAssigned, SupervisionError, require_assigned
 from .sign_off_mail import mail_trainee
 
 logger = logging.getLogger(__name__)

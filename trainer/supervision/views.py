@@ -22,11 +22,9 @@ from trainer.core.extensions import limiter
 from trainer.core.requests import database_id
 from trainer.core.tokens import new_submission_token
 from trainer.core.unit_of_work import keep_despite_error
-from trainer.program.services import (
-    assigned_trainees,
-    evaluation_periods,
-    program_today,
-)
+from trainer.program.assignments import assigned_trainees
+from trainer.program.periods import evaluation_periods
+from trainer.program.services import program_today
 from trainer.record.access import Action, trainee_or_404
 from trainer.record.models import (
     OBSERVATION_LABELS,
@@ -40,10 +38,7 @@ from .forms import (
     SignForm,
     signature_field,
 )
-from .services import (
-    default_period,
-    period_of_program,
-)
+from .services import default_period, period_of_program
 from .signing import WrongPassword, sign_period
 
 
