@@ -8,7 +8,12 @@ Run by ``python -m bench.loadtest`` (``make loadtest``), which seeds the account
 - ``LOAD_PROGRAM_ID``, ``LOAD_TRAINEES``, ``LOAD_SUPERVISORS``: the synthetic accounts;
 - ``LOAD_ACKS``: a file where each user process writes what the servers acknowledged (quiz
   submissions, practice logs and signatures answered with a 2xx/3xx), so the run can prove
-  afterwards that each is in the database exactly once.
+  afterwards that each is in the database exactly once;
+- ``LOAD_EVENTS`` (bench.faults): a file where every request's end time, status (0: no
+  answer), server and Retry-After go, so a fault's window can be counted apart.
+
+A user whose server stops answering (connection refused or reset) moves to another of
+``LOAD_HOSTS``, as a load balancer's health check would move it.
 
 The app's cookies are Secure outside development; locust talks plain HTTP to the app servers
 (as the TLS-terminating proxy of a deployment does), so its cookie policy sends them anyway.
@@ -40,6 +45,7 @@ HOSTS = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
 _numbers = {role: itertools.count(1) for role in ("trainee", "supervisor", "director")}
 _lock = threading.Lock()
 ACKS: dict[str, list] = {"attempts": [], "logs": [], "signatures": []}
+EVENTS: list[tuple[float, int, str, str, str]] = []
 
 
 def email(role: str, number: int) -> str:
@@ -149,6 +155,8 @@ class AppUser(HttpUser):
         response = self.client.request(
             method, path, name=name or page_name(path), allow_redirects=False, **kwargs
         )
+        if response.status_code == 0 and len(HOSTS) > 1:
+            self.fail_over()
         for _ in range(5):
             for cookie in self.client.cookies:
                 cookie.secure = False
@@ -168,6 +176,13 @@ class AppUser(HttpUser):
                 "GET", location, name=page_name(location), allow_redirects=False
             )
         return response
+
+    def fail_over(self) -> None:
+        """No answer from this server: the next request goes to another one (the session
+        cookie is the same for every server on 127.0.0.1)."""
+        others = [host for host in HOSTS if host != self.client.base_url]
+        if others:
+            self.client.base_url = random.choice(others)
 
     def get(self, path: str, name: str | None = None, **kwargs):
         return self.request("GET", path, name, **kwargs)
@@ -411,9 +426,24 @@ class Director(AppUser):
             self.get(path, name=path)
 
 
+@events.request.add_listener
+def _note_the_request(name, response=None, **_kwargs):
+    if os.environ.get("LOAD_EVENTS"):
+        status = getattr(response, "status_code", 0) or 0
+        sent = getattr(response, "request", None)
+        url = getattr(response, "url", None) or getattr(sent, "url", None) or ""
+        server = urlsplit(url).netloc if url else ""
+        retry_after = response.headers.get("Retry-After", "") if status else ""
+        EVENTS.append((time.time(), status, name, server, retry_after))
+
+
 @events.test_stop.add_listener
 def _write_acknowledgements(environment, **_kwargs):
     path = os.environ.get("LOAD_ACKS")
     if path:
         with open(path, "w", encoding="utf-8") as out:
             json.dump(ACKS, out)
+    events_path = os.environ.get("LOAD_EVENTS")
+    if events_path:
+        with open(events_path, "w", encoding="utf-8") as out:
+            json.dump(EVENTS, out)
