@@ -272,7 +272,7 @@ def figures(events: list, fault: Fault) -> dict:
     end = max(fault.undone, last_failure or fault.began)
     during = [e for e in after if e[0] <= end]
     statuses = Counter(
-        "no answer" if e[1] == 0 else f"{e[1] // 100}xx" if e[1] < 500 else str(e[1])
+        "no answer" if e[1] == 0 else f"{e[1] // 100}xx" if e[1] < 400 else str(e[1])
         for e in during
     )
     unavailable = [e for e in during if e[1] == 503]

@@ -28,7 +28,7 @@ import random
 import re
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -124,6 +124,12 @@ def hidden(form: dict) -> dict[str, str]:
 
 def choices(form: dict, name: str) -> list[tuple[str, str]]:
     return [(kind, value) for n, kind, value, _ in form["fields"] if n == name]
+
+
+def yesterday() -> str:
+    """A practice or observation date no program refuses: "today" on this machine (UTC) can
+    be tomorrow in the program's time zone, and a date in the future is refused (422)."""
+    return (date.today() - timedelta(days=1)).isoformat()
 
 
 def page_name(url: str) -> str:
@@ -315,9 +321,10 @@ class Trainee(AppUser):
             return
         data = {
             **hidden(form),
-            "practised_on": date.today().isoformat(),
-            "modality": "individual",
-            "clinic_type": "outpatient",
+            "practised_on": yesterday(),
+            # the settings offered by the form (the lists change with the product)
+            "modality": self.pick(form, "modality"),
+            "clinic_type": self.pick(form, "clinic_type"),
             "what_i_did": "Reflected the client's feelings and checked my understanding.",
             "client_response": "The client elaborated and said they felt understood.",
             "reflection": "I will pause more before offering an interpretation.",
@@ -328,6 +335,11 @@ class Trainee(AppUser):
         )
         if response.status_code in (302, 303):
             ACKS["logs"].append([self.account, data["token"]])
+
+    @staticmethod
+    def pick(form: dict, name: str) -> str:
+        values = [value for kind, value in choices(form, name) if value]
+        return random.choice(values) if values else ""
 
     @property
     def account(self) -> str:
@@ -374,25 +386,23 @@ class Supervisor(AppUser):
         rate = self.get(
             f"/supervision/trainees/{trainee}/modules/{slug}", name="rate module"
         )
-        drafts = [f for f in Forms(rate.text).forms if f["action"].endswith("/draft")]
-        if not drafts:
+        # the rating sheet is one form: "<competency>-<field>" for every competency
+        sheet = next(
+            (f for f in Forms(rate.text).forms if f["action"].endswith("/drafts")), None
+        )
+        if sheet is None:
             return None
-        saved = 0
-        for index, form in enumerate(drafts):
-            # each competency's fields are named "<competency>-<field>"
-            prefix = next(
-                (n[: -len("period")] for n in hidden(form) if n.endswith("-period")), ""
-            )
-            data = {
-                **hidden(form),
+        names = {name for name, *_ in sheet["fields"] if name}
+        prefixes = sorted(n[: -len("level")] for n in names if n.endswith("-level"))
+        data = {**hidden(sheet)}
+        for index, prefix in enumerate(prefixes[:2]):
+            data |= {
                 f"{prefix}level": str(random.randint(2, 5)),
                 f"{prefix}observation": "in-room" if index == 0 else "role-play",
-                f"{prefix}observed_on": date.today().isoformat(),
+                f"{prefix}observed_on": yesterday(),
                 f"{prefix}comment": "Observed in the session; see the evidence.",
             }
-            response = self.post(form["action"], data, name="save draft")
-            saved += response.ok
-        if not saved:
+        if not prefixes or not self.post(sheet["action"], data, name="save drafts").ok:
             return None
         workspace = self.get(
             f"/supervision/trainees/{trainee}", name="/supervision/trainees/[id]"

@@ -1,0 +1,432 @@
+"""Page throughput at size: a real gunicorn server (one worker) on SQLite and on PostgreSQL,
+serving a program at the demo's size and then 1,000 trainees (about 50,000 quiz attempts),
+both made with ``flask --app app demo-data``.
+
+Each page's throughput is a ratio to /healthz measured on the same server in the same run
+(higher is better). Goals: every page at least 0.5× /healthz, a quiz submission at least
+0.3×, and each ratio at 1,000 trainees no lower than 80% of its ratio at the demo's size.
+
+    python -m bench pages          (only this benchmark; make bench runs every one)
+
+``BENCH_PAGES_REQUESTS`` (40) requests per page per round, two rounds, the better kept;
+``BENCH_PAGES_SIZES`` ("20,1000") the trainee counts; ``BENCH_PAGES_DATABASES``
+("sqlite,postgresql"). The figures go to docs/benchmarks.md between ``<!-- pages -->``
+markers; ``run()`` also returns the slowest page at the largest size as the summary row.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench import Result
+from bench.loadtest import BASE_DATABASE_URL, _psycopg, write_section
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PAGES_PORT", "8331"))
+REQUESTS = int(os.environ.get("BENCH_PAGES_REQUESTS", "40"))
+ROUNDS = 2
+SUBMISSIONS = int(os.environ.get("BENCH_PAGES_SUBMISSIONS", "12"))
+SIZES = [int(n) for n in os.environ.get("BENCH_PAGES_SIZES", "20,1000").split(",")]
+DATABASES = os.environ.get("BENCH_PAGES_DATABASES", "sqlite,postgresql").split(",")
+PASSWORD = "demo-password"
+SECOND_FACTOR_KEY = "EBTRDEMOSECONDFACTORKEY234567ABC"
+PAGE_GOAL, SUBMISSION_GOAL, SIZE_GOAL = 0.5, 0.3, 0.8
+#: the pages, in the report's order: (label, who asks)
+PAGES = [
+    ("the catalogue (`/modules`)", "trainee"),
+    ("a module (`/modules/<slug>`)", "trainee"),
+    ("the quiz's first step", "trainee"),
+    ("a quiz submission", "trainee"),
+    ("`/progress`", "trainee"),
+    ("the supervisor's workspace (`/supervision/trainees/<id>`)", "supervisor"),
+    ("the cohort dashboard (`/program/cohorts/<id>`)", "director"),
+    ("`/audit`", "director"),
+]
+SUBMISSION = PAGES[3][0]
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page: action and fields (name, type, value)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action") or "", "fields": []})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["fields"].append(
+                (a.get("name"), a.get("type", "text"), a.get("value", ""))
+            )
+
+    def find(self, action_end: str) -> dict | None:
+        """The first form whose action ends so ("": a form posting back to its page)."""
+        return next(
+            (
+                f
+                for f in self.forms
+                if (f["action"].endswith(action_end) if action_end else not f["action"])
+            ),
+            None,
+        )
+
+
+def hidden(form: dict) -> dict[str, str]:
+    return {n: v for n, kind, v in form["fields"] if kind == "hidden" and n}
+
+
+class Browser:
+    """A signed-in keep-alive session; the app's Secure cookies travel over loopback HTTP
+    as they do behind the TLS proxy."""
+
+    def __init__(self, base: str):
+        import requests
+
+        self.base = base
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, **kwargs):
+        response = self.session.request(
+            method, self.base + path, allow_redirects=False, timeout=60, **kwargs
+        )
+        for cookie in self.session.cookies:
+            cookie.secure = False
+        return response
+
+    def sign_in(self, email: str, *, code: bool) -> None:
+        form = Forms(self.request("GET", "/login").text).find("")
+        data = {**hidden(form), "email": email, "password": PASSWORD}
+        answer = self.request("POST", "/login", data=data)
+        if code:
+            import pyotp
+
+            form = Forms(self.request("GET", "/login/code").text).find("")
+            data = {**hidden(form), "code": pyotp.TOTP(SECOND_FACTOR_KEY).now()}
+            answer = self.request("POST", "/login/code", data=data)
+        if answer.status_code != 302 or "/login" in answer.headers["Location"]:
+            raise RuntimeError(f"could not sign in as {email}")
+
+
+@dataclass
+class Server:
+    """A scratch database with demo-data, and one gunicorn worker serving it."""
+
+    database: str
+    trainees: int
+    tmp: Path
+
+    def __post_init__(self) -> None:
+        self.secret = secrets.token_hex(32)
+        self.name = f"ebtr_pages_{os.getpid()}_{self.trainees}"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        if self.database == "sqlite":
+            return f"sqlite:///{self.tmp / f'pages-{self.trainees}.sqlite3'}"
+        return BASE_DATABASE_URL.rsplit("/", 1)[0] + f"/{self.name}"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("FLASK_", "GUNICORN_"))
+        }
+        env.update(
+            DATABASE_URL=self.url,
+            FLASK_SECRET_KEY=self.secret,
+            FLASK_RATELIMIT_STORAGE_URI="memory://",
+            FLASK_SIGNING_KEY_PATH=str(self.tmp / "signing-key.pem"),
+            FLASK_LOG_LEVEL="WARNING",
+            TRAINER_INSTANCE_PATH=str(self.tmp / "instance"),
+            PYTHONPATH=str(ROOT),
+            **extra,
+        )
+        return env
+
+    def _admin(self, sql: str) -> None:
+        engine = sa.create_engine(
+            _psycopg(BASE_DATABASE_URL), isolation_level="AUTOCOMMIT"
+        )
+        with engine.connect() as connection:
+            connection.execute(sa.text(sql))
+        engine.dispose()
+
+    def create(self) -> None:
+        if self.database == "postgresql":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        for args in (
+            ("db", "upgrade"),
+            ("demo-data", "--trainees", str(self.trainees)),
+        ):
+            subprocess.run(
+                [PYTHON, "-m", "flask", "--app", "app", *args],
+                cwd=ROOT,
+                env=self.env(FLASK_DEBUG="1"),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+
+    def counts(self) -> dict[str, int]:
+        engine = sa.create_engine(_psycopg(self.url))
+        with engine.connect() as connection:
+            found = {
+                table: connection.execute(
+                    sa.text(f"SELECT count(*) FROM {table}")
+                ).scalar_one()
+                for table in ("attempts", "audit_events")
+            }
+            found["program"] = connection.execute(
+                sa.text("SELECT max(id) FROM programs")
+            ).scalar_one()
+        engine.dispose()
+        return found
+
+    def start(self) -> None:
+        log = open(self.tmp / f"server-{self.trainees}.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                *(
+                    PYTHON,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    str(ROOT / "deploy" / "gunicorn.conf.py"),
+                ),
+                *("--bind", f"127.0.0.1:{PORT}", "--workers", "1"),
+                *("--access-logfile", "/dev/null", "app:app"),
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{PORT}/readyz", timeout=2
+                ):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("the benchmark's app server did not become ready")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+        if self.database == "postgresql":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def timed(browser: Browser, path: str, n: int) -> float:
+    """Seconds per request over ``n`` GETs of ``path`` (each must answer 200)."""
+    start = time.perf_counter()
+    for _ in range(n):
+        response = browser.request("GET", path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+    return (time.perf_counter() - start) / n
+
+
+def submissions(browser: Browser, slugs: list[str], n: int) -> float:
+    """Seconds per quiz submission: each quiz is taken to its last step untimed, then only
+    its submission (POST, answered with a redirect to the attempt) is timed."""
+    spent = 0.0
+    for index in range(n):
+        slug = slugs[index % len(slugs)]
+        base = f"/modules/{slug}/quiz"
+        begin = Forms(browser.request("GET", base).text).find("/begin")
+        browser.request("POST", f"{base}/begin", data=hidden(begin))
+        for _ in range(80):
+            page = browser.request("GET", f"{base}/step").text
+            forms = Forms(page)
+            submit = forms.find("/submit")
+            if submit is not None:
+                start = time.perf_counter()
+                answer = browser.request("POST", f"{base}/submit", data=hidden(submit))
+                spent += time.perf_counter() - start
+                if not re.search(r"/attempts/\d+$", answer.headers.get("Location", "")):
+                    raise RuntimeError(f"the submission of {slug} was not recorded")
+                break
+            step = forms.find("/step")
+            options = [v for name, _kind, v in step["fields"] if name == "chosen"]
+            wanted = re.search(r"Choose (\d+)\.", page)
+            chosen = options[: int(wanted.group(1)) if wanted else 1]
+            browser.request(
+                "POST", f"{base}/step", data={**hidden(step), "chosen": chosen}
+            )
+        else:
+            raise RuntimeError(f"the quiz of {slug} never reached its submission")
+    return spent / n
+
+
+def measure(server: Server) -> tuple[float, dict[str, float]]:
+    """Seconds per request of /healthz and of each page (the better of two rounds)."""
+    program = server.counts()["program"]
+    base = f"http://127.0.0.1:{PORT}"
+    trainee, supervisor, director = Browser(base), Browser(base), Browser(base)
+    trainee.sign_in(f"trainee-1@p{program}.example.org", code=False)
+    supervisor.sign_in(f"supervisor-1@p{program}.example.org", code=True)
+    director.sign_in(f"director-1@p{program}.example.org", code=True)
+    anonymous = Browser(base)
+
+    slugs = re.findall(r'href="/modules/([a-z0-9-]+)"', timed_text(trainee, "/modules"))
+    slugs = list(dict.fromkeys(slugs))
+    slug = slugs[0]
+    begin = Forms(trainee.request("GET", f"/modules/{slug}/quiz").text).find("/begin")
+    trainee.request("POST", f"/modules/{slug}/quiz/begin", data=hidden(begin))
+    listing = timed_text(supervisor, "/supervision")
+    trainee_id = re.search(r"/supervision/trainees/(\d+)", listing).group(1)
+    cohort_id = re.search(
+        r"/program/cohorts/(\d+)", timed_text(director, "/program")
+    ).group(1)
+    gets = {
+        PAGES[0][0]: (trainee, "/modules"),
+        PAGES[1][0]: (trainee, f"/modules/{slug}"),
+        PAGES[2][0]: (trainee, f"/modules/{slug}/quiz/step"),
+        PAGES[4][0]: (trainee, "/progress"),
+        PAGES[5][0]: (supervisor, f"/supervision/trainees/{trainee_id}"),
+        PAGES[6][0]: (director, f"/program/cohorts/{cohort_id}"),
+        PAGES[7][0]: (director, "/audit"),
+    }
+    for browser, path in gets.values():  # warm up each page once
+        timed(browser, path, 1)
+    healthz, pages = float("inf"), {label: float("inf") for label in gets}
+    for _ in range(ROUNDS):
+        healthz = min(healthz, timed(anonymous, "/healthz", REQUESTS * 4))
+        for label, (browser, path) in gets.items():
+            pages[label] = min(pages[label], timed(browser, path, REQUESTS))
+    # later modules: the first one's quiz is left begun for "the quiz's first step"
+    pages[SUBMISSION] = submissions(trainee, slugs[1:] or slugs, SUBMISSIONS)
+    return healthz, pages
+
+
+def timed_text(browser: Browser, path: str) -> str:
+    response = browser.request("GET", path)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}")
+    return response.text
+
+
+def goal(label: str) -> float:
+    return SUBMISSION_GOAL if label == SUBMISSION else PAGE_GOAL
+
+
+def mark(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def report_lines(measured: dict) -> list[str]:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "## Page throughput at size (`python -m bench pages`)",
+        "",
+        f"Last run: {stamp}. One gunicorn server with one sync worker, the production",
+        f"configuration (deploy/gunicorn.conf.py); each page requested {REQUESTS} times a round",
+        f"by one signed-in keep-alive client, two rounds, the better kept; /healthz {REQUESTS * 4}",
+        f"times a round in the same rounds. A quiz submission: {SUBMISSIONS} quizzes taken to the",
+        "end untimed, each submission timed. Ratio: the page's requests per second over",
+        "/healthz's (higher is better). Goals: each page ≥ 0.5×, a submission ≥ 0.3×, the",
+        "ratio at the larger size ≥ 80% of the ratio at the demo's size.",
+    ]
+    for database, sizes in measured.items():
+        small, large = min(sizes), max(sizes)
+        lines += [
+            "",
+            f"### {'PostgreSQL' if database == 'postgresql' else 'SQLite'}",
+            "",
+        ]
+        lines += [
+            ", ".join(
+                f"{n:,} trainees: {sizes[n]['counts']['attempts']:,} attempts, "
+                f"{sizes[n]['counts']['audit_events']:,} audit events, /healthz "
+                f"{1 / sizes[n]['healthz']:.0f} req/s"
+                for n in sorted(sizes)
+            )
+            + ".",
+            "",
+            f"| page | goal | {small:,}: req/s | ratio | | {large:,}: req/s | ratio | | "
+            f"{large:,} vs {small:,} | |",
+            "|---|---|---:|---:|---|---:|---:|---|---:|---|",
+        ]
+        for label, _who in PAGES:
+            cells = []
+            for n in (small, large):
+                seconds = sizes[n]["pages"][label]
+                ratio = sizes[n]["healthz"] / seconds
+                cells += [
+                    f"{1 / seconds:.1f}",
+                    f"{ratio:.2f}",
+                    mark(ratio >= goal(label)),
+                ]
+            change = sizes[small]["pages"][label] / sizes[large]["pages"][label]
+            change *= sizes[large]["healthz"] / sizes[small]["healthz"]
+            lines.append(
+                f"| {label} | ≥ {goal(label):g}× | {' | '.join(cells)} | "
+                f"{change:.2f} | {mark(change >= SIZE_GOAL)} |"
+            )
+    return lines
+
+
+def run() -> Result:
+    tmp = Path(tempfile.mkdtemp(prefix="ebtr-pages-"))
+    measured: dict[str, dict[int, dict]] = {}
+    try:
+        for database in DATABASES:
+            for trainees in SIZES:
+                print(f"  pages: {database}, {trainees} trainees", flush=True)
+                server = Server(database, trainees, tmp)
+                try:
+                    server.create()
+                    counts = server.counts()
+                    server.start()
+                    healthz, pages = measure(server)
+                finally:
+                    server.stop()
+                measured.setdefault(database, {})[trainees] = {
+                    "healthz": healthz,
+                    "pages": pages,
+                    "counts": counts,
+                }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    lines = report_lines(measured)
+    print("\n".join(lines))
+    write_section("pages", lines)
+    database = DATABASES[-1]
+    largest = measured[database][max(SIZES)]
+    slowest = max(
+        (label for label, _ in PAGES if label != SUBMISSION),
+        key=lambda label: largest["pages"][label],
+    )
+    return Result(
+        name=f"slowest page at {max(SIZES):,} trainees ({database}): {slowest}",
+        baseline="/healthz, same server and run",
+        baseline_seconds=largest["healthz"],
+        seconds=largest["pages"][slowest],
+        target=PAGE_GOAL,
+        notes=["every page and size: the <!-- pages --> section below"],
+    )
