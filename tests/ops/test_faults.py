@@ -94,3 +94,41 @@ def test_a_signed_in_user_gets_the_503_page_with_retry_after_during_an_outage(
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "5"
         assert "Back in a moment" in response.text
+
+
+def test_a_faults_window_runs_from_the_fault_to_the_last_failed_request():
+    from bench.faults import Fault, figures
+
+    fault = Fault(began=100.0, undone=108.0)
+    events = [
+        (99.0, 200, "/modules", "a", ""),
+        (101.0, 503, "/progress", "a", "5"),
+        (107.5, 503, "quiz submit", "b", "5"),
+        (109.0, 0, "/modules", "b", ""),
+        (110.0, 302, "practice log", "a", ""),
+        (111.0, 200, "/modules", "a", ""),
+    ]
+    seen = figures(events, fault)
+    assert seen["requests"] == 6
+    assert seen["during"] == 3
+    assert seen["statuses"] == {"503": 2, "no answer": 1}
+    assert (seen["503"], seen["503_retry_after"], seen["other_5xx"]) == (2, 2, 0)
+    assert seen["errors_for"] == 9.0
+    assert (seen["after"], seen["after_failed"]) == (2, 0)
+
+
+def test_a_record_stored_without_its_answer_is_not_lost_but_a_missing_one_is():
+    from bench.faults import lost
+
+    kinds = {"attempts": 0, "logs": 0, "signatures": 0}
+    check = {
+        "acknowledged": {**kinds, "attempts": 3},
+        "stored": {**kinds, "attempts": 4},
+        "audited": {**kinds, "attempts": 4},
+        "missing_or_duplicated": kinds,
+        "audit_verify": True,
+    }
+    assert not lost(check)
+    assert lost({**check, "missing_or_duplicated": {**kinds, "logs": 1}})
+    assert lost({**check, "audited": kinds})
+    assert lost({**check, "audit_verify": False})
