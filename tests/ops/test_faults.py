@@ -132,3 +132,26 @@ def test_a_record_stored_without_its_answer_is_not_lost_but_a_missing_one_is():
     assert lost({**check, "missing_or_duplicated": {**kinds, "logs": 1}})
     assert lost({**check, "audited": kinds})
     assert lost({**check, "audit_verify": False})
+
+
+def test_a_lost_database_outside_the_view_is_the_503_page_too(make_fresh_app):
+    """An after-request function that meets the dropped connection (not the commit): Flask
+    turns it into a 500, which the error handler answers as the 503 page."""
+    from flask import request
+    from sqlalchemy.exc import OperationalError
+
+    from trainer.core.access import public
+
+    # as in production: an exception outside the view is handled, not raised to the test
+    fresh = make_fresh_app(PROPAGATE_EXCEPTIONS=False)
+    fresh.add_url_rule("/fine", "fine", public(lambda: "fine"))
+
+    @fresh.after_request
+    def _touch_the_database(response):
+        if request.path == "/fine":
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        return response
+
+    response = fresh.test_client().get("/fine")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
