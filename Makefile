@@ -100,3 +100,6 @@ LOAD_HOST ?=
 
 loadtest: install ## Locust, USERS=50 for DURATION=3m, against two local app servers (or LOAD_HOST=https://...); figures to docs/benchmarks.md
 	$(BIN)/python -m bench.loadtest --users $(USERS) --duration $(DURATION) $(if $(LOAD_HOST),--host $(LOAD_HOST))
+
+faults: install ## four faults during load (worker kill -9, PostgreSQL restart, Redis stopped, a server stopped) on a private PostgreSQL and Redis; figures to docs/benchmarks.md
+	$(BIN)/python -m bench.faults

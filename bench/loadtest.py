@@ -64,14 +64,18 @@ class Stack:
     servers: dict[int, subprocess.Popen] = field(default_factory=dict)
     program_id: int = 0
     supervisors: int = 0
+    #: the server whose scratch database this is (bench.faults passes its own private one)
+    base_database_url: str = BASE_DATABASE_URL
+    redis_url: str = REDIS_URL
+    ports: tuple[int, ...] = PORTS
 
     @property
     def database_url(self) -> str:
-        return BASE_DATABASE_URL.rsplit("/", 1)[0] + f"/{self.name}"
+        return self.base_database_url.rsplit("/", 1)[0] + f"/{self.name}"
 
     @property
     def hosts(self) -> list[str]:
-        return [f"http://127.0.0.1:{port}" for port in PORTS]
+        return [f"http://127.0.0.1:{port}" for port in self.ports]
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {
@@ -82,7 +86,7 @@ class Stack:
         env.update(
             DATABASE_URL=self.database_url,
             FLASK_SECRET_KEY=self.secret,
-            FLASK_RATELIMIT_STORAGE_URI=REDIS_URL,
+            FLASK_RATELIMIT_STORAGE_URI=self.redis_url,
             FLASK_SIGNING_KEY_PATH=str(self.tmp / "signing-key.pem"),
             FLASK_LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT),
@@ -103,7 +107,7 @@ class Stack:
     def create(self) -> None:
         self.secret = secrets.token_hex(32)
         admin = sa.create_engine(
-            _psycopg(BASE_DATABASE_URL), isolation_level="AUTOCOMMIT"
+            _psycopg(self.base_database_url), isolation_level="AUTOCOMMIT"
         )
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}"'))
@@ -111,7 +115,7 @@ class Stack:
         admin.dispose()
         import redis
 
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        redis.Redis.from_url(self.redis_url).flushdb()
         self.flask("db", "upgrade")
         self.flask("demo-data", "--trainees", str(self.trainees))
         with self.engine() as engine, engine.connect() as connection:
@@ -199,7 +203,7 @@ class Stack:
         for port in list(self.servers):
             self.stop(port)
         admin = sa.create_engine(
-            _psycopg(BASE_DATABASE_URL), isolation_level="AUTOCOMMIT"
+            _psycopg(self.base_database_url), isolation_level="AUTOCOMMIT"
         )
         with admin.connect() as connection:
             connection.execute(
@@ -387,7 +391,7 @@ def run(users: int, duration: str, *, trainees: int = 200) -> tuple[list[dict], 
     out = stack.tmp
     try:
         stack.create()
-        for port in PORTS:
+        for port in stack.ports:
             stack.start(port)
         before = stack.high_water()
         env = {

@@ -8,7 +8,12 @@ Run by ``python -m bench.loadtest`` (``make loadtest``), which seeds the account
 - ``LOAD_PROGRAM_ID``, ``LOAD_TRAINEES``, ``LOAD_SUPERVISORS``: the synthetic accounts;
 - ``LOAD_ACKS``: a file where each user process writes what the servers acknowledged (quiz
   submissions, practice logs and signatures answered with a 2xx/3xx), so the run can prove
-  afterwards that each is in the database exactly once.
+  afterwards that each is in the database exactly once;
+- ``LOAD_EVENTS`` (bench.faults): a file where every request's end time, status (0: no
+  answer), server and Retry-After go, so a fault's window can be counted apart.
+
+A user whose server stops answering (connection refused or reset) moves to another of
+``LOAD_HOSTS``, as a load balancer's health check would move it.
 
 The app's cookies are Secure outside development; locust talks plain HTTP to the app servers
 (as the TLS-terminating proxy of a deployment does), so its cookie policy sends them anyway.
@@ -23,7 +28,7 @@ import random
 import re
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -40,6 +45,7 @@ HOSTS = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
 _numbers = {role: itertools.count(1) for role in ("trainee", "supervisor", "director")}
 _lock = threading.Lock()
 ACKS: dict[str, list] = {"attempts": [], "logs": [], "signatures": []}
+EVENTS: list[tuple[float, int, str, str, str]] = []
 
 
 def email(role: str, number: int) -> str:
@@ -120,6 +126,12 @@ def choices(form: dict, name: str) -> list[tuple[str, str]]:
     return [(kind, value) for n, kind, value, _ in form["fields"] if n == name]
 
 
+def yesterday() -> str:
+    """A practice or observation date no program refuses: "today" on this machine (UTC) can
+    be tomorrow in the program's time zone, and a date in the future is refused (422)."""
+    return (date.today() - timedelta(days=1)).isoformat()
+
+
 def page_name(url: str) -> str:
     """A URL as a statistics row: ids and attempt numbers become [id]."""
     return re.sub(r"/\d+", "/[id]", urlsplit(url).path)
@@ -149,6 +161,8 @@ class AppUser(HttpUser):
         response = self.client.request(
             method, path, name=name or page_name(path), allow_redirects=False, **kwargs
         )
+        if response.status_code == 0 and len(HOSTS) > 1:
+            self.fail_over()
         for _ in range(5):
             for cookie in self.client.cookies:
                 cookie.secure = False
@@ -168,6 +182,13 @@ class AppUser(HttpUser):
                 "GET", location, name=page_name(location), allow_redirects=False
             )
         return response
+
+    def fail_over(self) -> None:
+        """No answer from this server: the next request goes to another one (the session
+        cookie is the same for every server on 127.0.0.1)."""
+        others = [host for host in HOSTS if host != self.client.base_url]
+        if others:
+            self.client.base_url = random.choice(others)
 
     def get(self, path: str, name: str | None = None, **kwargs):
         return self.request("GET", path, name, **kwargs)
@@ -300,9 +321,10 @@ class Trainee(AppUser):
             return
         data = {
             **hidden(form),
-            "practised_on": date.today().isoformat(),
-            "modality": "individual",
-            "clinic_type": "outpatient",
+            "practised_on": yesterday(),
+            # the settings offered by the form (the lists change with the product)
+            "modality": self.pick(form, "modality"),
+            "clinic_type": self.pick(form, "clinic_type"),
             "what_i_did": "Reflected the client's feelings and checked my understanding.",
             "client_response": "The client elaborated and said they felt understood.",
             "reflection": "I will pause more before offering an interpretation.",
@@ -313,6 +335,11 @@ class Trainee(AppUser):
         )
         if response.status_code in (302, 303):
             ACKS["logs"].append([self.account, data["token"]])
+
+    @staticmethod
+    def pick(form: dict, name: str) -> str:
+        values = [value for kind, value in choices(form, name) if value]
+        return random.choice(values) if values else ""
 
     @property
     def account(self) -> str:
@@ -359,25 +386,23 @@ class Supervisor(AppUser):
         rate = self.get(
             f"/supervision/trainees/{trainee}/modules/{slug}", name="rate module"
         )
-        drafts = [f for f in Forms(rate.text).forms if f["action"].endswith("/draft")]
-        if not drafts:
+        # the rating sheet is one form: "<competency>-<field>" for every competency
+        sheet = next(
+            (f for f in Forms(rate.text).forms if f["action"].endswith("/drafts")), None
+        )
+        if sheet is None:
             return None
-        saved = 0
-        for index, form in enumerate(drafts):
-            # each competency's fields are named "<competency>-<field>"
-            prefix = next(
-                (n[: -len("period")] for n in hidden(form) if n.endswith("-period")), ""
-            )
-            data = {
-                **hidden(form),
+        names = {name for name, *_ in sheet["fields"] if name}
+        prefixes = sorted(n[: -len("level")] for n in names if n.endswith("-level"))
+        data = {**hidden(sheet)}
+        for index, prefix in enumerate(prefixes[:2]):
+            data |= {
                 f"{prefix}level": str(random.randint(2, 5)),
                 f"{prefix}observation": "in-room" if index == 0 else "role-play",
-                f"{prefix}observed_on": date.today().isoformat(),
+                f"{prefix}observed_on": yesterday(),
                 f"{prefix}comment": "Observed in the session; see the evidence.",
             }
-            response = self.post(form["action"], data, name="save draft")
-            saved += response.ok
-        if not saved:
+        if not prefixes or not self.post(sheet["action"], data, name="save drafts").ok:
             return None
         workspace = self.get(
             f"/supervision/trainees/{trainee}", name="/supervision/trainees/[id]"
@@ -411,9 +436,24 @@ class Director(AppUser):
             self.get(path, name=path)
 
 
+@events.request.add_listener
+def _note_the_request(name, response=None, **_kwargs):
+    if os.environ.get("LOAD_EVENTS"):
+        status = getattr(response, "status_code", 0) or 0
+        sent = getattr(response, "request", None)
+        url = getattr(response, "url", None) or getattr(sent, "url", None) or ""
+        server = urlsplit(url).netloc if url else ""
+        retry_after = response.headers.get("Retry-After", "") if status else ""
+        EVENTS.append((time.time(), status, name, server, retry_after))
+
+
 @events.test_stop.add_listener
 def _write_acknowledgements(environment, **_kwargs):
     path = os.environ.get("LOAD_ACKS")
     if path:
         with open(path, "w", encoding="utf-8") as out:
             json.dump(ACKS, out)
+    events_path = os.environ.get("LOAD_EVENTS")
+    if events_path:
+        with open(events_path, "w", encoding="utf-8") as out:
+            json.dump(EVENTS, out)

@@ -49,6 +49,10 @@ class Defaults:
 
     #: Flask-Limiter storage; memory:// for one process, redis://host:6379 for several servers
     RATELIMIT_STORAGE_URI = "memory://"
+    #: when Redis cannot be reached each process counts the same limits in its own memory
+    #: (Flask-Limiter logs "falling back to in-memory storage" once per process) and goes
+    #: back to Redis when it answers again: sign-in never fails because Redis is down
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     #: failed sign-ins allowed per account from one address (the owner, at another address,
     #: is never locked out by someone else's guesses)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from flask import redirect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from trainer.core.access import public
 from trainer.core.extensions import db
@@ -83,6 +84,28 @@ class TestTheRequestCommitsOnce:
         client = app_with("Crashed", answer)
         assert client.post("/write").status_code == 500
         assert _programs("Crashed") == 0
+
+    def test_a_commit_that_loses_the_database_answers_503_and_keeps_nothing(
+        self, app_with
+    ):
+        """A PostgreSQL restart between the view and the commit: the view said "done", but
+        the client gets the 503 page with Retry-After (never a 500, never a false success)."""
+
+        def connection_dropped(_session):
+            raise OperationalError(
+                "COMMIT", {}, Exception("server closed the connection")
+            )
+
+        client = app_with("Lost connection", lambda: ("done", 200))
+        sa.event.listen(Session, "before_commit", connection_dropped)
+        try:
+            response = client.post("/write")
+        finally:
+            sa.event.remove(Session, "before_commit", connection_dropped)
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert "Back in a moment" in response.text
+        assert _programs("Lost connection") == 0
 
 
 class TestCreateOnce:

@@ -159,6 +159,10 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         if error.code >= 500:
+            # an unreachable database that surfaced outside a view (an after-request
+            # function) is still the 503 page, never a 500
+            if isinstance(getattr(error, "original_exception", None), UNAVAILABLE):
+                return database_unavailable()
             db.session.rollback()
         if error.code == 429:
             return _too_many_requests(error)

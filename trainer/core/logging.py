@@ -123,7 +123,15 @@ def configure_logging(app: Flask) -> None:
                     "level": app.config["LOG_LEVEL"],
                     "handlers": ["stdout"],
                     "propagate": False,
-                }
+                },
+                # "Rate limit storage unreachable - falling back to in-memory storage", once
+                # per process when Redis goes away; WARNING, not INFO, whose lines name the
+                # limited key (an address, an account)
+                "flask-limiter": {
+                    "level": "WARNING",
+                    "handlers": ["stdout"],
+                    "propagate": False,
+                },
             },
         }
     )

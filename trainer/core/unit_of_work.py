@@ -16,6 +16,7 @@ from flask import Flask, Response, g, has_request_context
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trainer.core.errors import UNAVAILABLE, database_unavailable
 from trainer.core.extensions import db
 
 T = TypeVar("T")
@@ -66,7 +67,13 @@ def init_app(app: Flask) -> None:
             return response
         succeeded = response.status_code < 400 and not g.pop("discard_changes", False)
         if succeeded or g.pop("keep_despite_error", False):
-            db.session.commit()
+            try:
+                db.session.commit()
+            except UNAVAILABLE:
+                # The database went away between the view and the commit (a restart, a
+                # failover): nothing was written, so the success the view answered with would
+                # be a lie; the client gets the 503 page and retries.
+                return database_unavailable()
         elif g.get("wrote"):
             # A failed request that wrote nothing has nothing to undo: the session's
             # transaction simply ends with the request.
