@@ -4,6 +4,7 @@ record per trainee and one cohort summary), each written while the cohort is str
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -158,10 +159,27 @@ def _refuse_remote(url: str, *args, **kwargs):
     raise ValueError(f"Exports fetch nothing; refused {url[:80]!r}.")
 
 
-def render_pdf(html: str, target: Path) -> None:
+def font_configuration():
+    """One WeasyPrint font configuration for every PDF of an export: each new one loads
+    fontconfig and pango's font map again, costing time and memory per trainee."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_pdf(html: str, target: Path, fonts=None) -> None:
     from weasyprint import HTML  # imported here: loading pango costs time at start-up
 
-    HTML(string=html, base_url=None, url_fetcher=_refuse_remote).write_pdf(target)
+    document = HTML(string=html, base_url=None, url_fetcher=_refuse_remote).render(
+        font_config=fonts
+    )
+    try:
+        document.write_pdf(target)
+    finally:
+        # a laid-out document's boxes hold reference cycles: free this trainee's pages now,
+        # not whenever the collector next runs, so memory does not pile up across the cohort
+        del document
+        gc.collect()
 
 
 def render_template(name: str, **context: Any) -> str:
@@ -188,6 +206,7 @@ def write_pdf(
     modules = program_modules(scope)
     index = competency_index(modules)
     style = _stylesheet(scope, stamp)
+    fonts = font_configuration()
     common = {
         "scope": scope,
         "stamp": stamp,
@@ -203,6 +222,7 @@ def write_pdf(
                 "exports/pdf/trainee.html", report=report, index=index, **common
             ),
             folder / name,
+            fonts,
         )
         names.append(name)
     rows = {table: [] for table in COHORT_TABLES}
@@ -217,6 +237,7 @@ def write_pdf(
             **common,
         ),
         folder / "cohort-summary.pdf",
+        fonts,
     )
     names.append("cohort-summary.pdf")
     return names
