@@ -117,6 +117,7 @@ def measure(trainees: int, fmt: str) -> dict:
         "seconds": seconds,
         "per_trainee": seconds / max(count, 1),
         "growth_mb": memory.growth_mb,
+        "load": os.getloadavg()[0],
     }
 
 
@@ -149,9 +150,32 @@ def _result(fmt: str, small: dict, large: dict) -> Result:
             f"{small['trainees']:,} trainees, {large['growth_mb']:.1f} MB for {large['trainees']:,}: "
             f"the larger cohort needs {growth:.1f} MB more (goal: under {MEMORY_GOAL_MB} MB; {verdict})",
             "each size in a process and a SQLite database of its own, built by "
-            "demo_data.generate(seed=1) with all trainees in one cohort; one run each",
+            "demo_data.generate(seed=1) with all trainees in one cohort; one run each"
+            + _load_note(small, large),
+            *_size_note(fmt, small, large),
         ],
     )
+
+
+def _load_note(small: dict, large: dict) -> str:
+    if "load" not in small or "load" not in large:
+        return ""
+    return (
+        f"; load average {small['load']:.1f} and {large['load']:.1f} at the end of each "
+        f"({os.cpu_count()} CPUs): other work on the machine makes the time ratio noisy"
+    )
+
+
+def _size_note(fmt: str, small: dict, large: dict) -> list[str]:
+    """Say so when the goal's comparison (100 vs 2,000 trainees) was not the one run."""
+    if (small["trainees"], large["trainees"]) == (100, 2000):
+        return []
+    hours = 2000 * large["per_trainee"] / 3600
+    return [
+        f"the goal's comparison, 100 vs 2,000 trainees, was NOT run for {fmt.upper()}: at "
+        f"{large['per_trainee']:.0f} s per trainee, 2,000 records take about {hours:.0f} hours "
+        f"here (EBTR_BENCH_PDF_SIZES=100,2000 runs it); the memory figure is the smaller pair's"
+    ]
 
 
 def run() -> list[Result]:
