@@ -1,5 +1,7 @@
-"""Run every benchmark under bench/ (each ``bench/bench_<name>.py`` exposes ``run()``) and
-write docs/benchmarks.md. ``python -m bench NAME ...`` runs only those (e.g. ``audit_verify``)."""
+"""Run every benchmark under bench/ (each ``bench/bench_<name>.py`` exposes ``run()``, which
+returns a Result or a list of them) and write docs/benchmarks.md. ``python -m bench NAME ...``
+runs only those (e.g. ``audit_verify``): their rows and notes replace the rows and notes of the
+same name, and every other row, note and section of the report is kept."""
 
 from __future__ import annotations
 
@@ -33,6 +35,21 @@ def discover(names: list[str]) -> list[str]:
     return wanted
 
 
+TABLE_HEADER = "| benchmark | baseline | baseline time | time | ratio | target |"
+
+
+def row(result: Result) -> str:
+    target = (
+        "—"
+        if result.target is None
+        else f"≥ {result.target:g} ({'met' if result.meets_target else 'not met'})"
+    )
+    return (
+        f"| {result.name} | {result.baseline} | {result.baseline_seconds:.2f} s | {result.seconds:.2f} s "
+        f"| {result.ratio:.2f} | {target} |"
+    )
+
+
 def render(results: list[Result]) -> str:
     lines = [
         "# Benchmarks",
@@ -47,16 +64,7 @@ def render(results: list[Result]) -> str:
         "| benchmark | baseline | baseline time | time | ratio | target |",
         "|---|---|---:|---:|---:|---|",
     ]
-    for result in results:
-        target = (
-            "—"
-            if result.target is None
-            else f"≥ {result.target:g} ({'met' if result.meets_target else 'not met'})"
-        )
-        lines.append(
-            f"| {result.name} | {result.baseline} | {result.baseline_seconds:.2f} s | {result.seconds:.2f} s "
-            f"| {result.ratio:.2f} | {target} |"
-        )
+    lines += [row(result) for result in results]
     notes = [(result.name, note) for result in results for note in result.notes]
     if notes:
         lines += ["", "Notes:", ""]
@@ -74,17 +82,67 @@ def kept_sections() -> str:
     return "".join(f"\n{block}\n" for block, _name in blocks)
 
 
+def _name_of(line: str) -> str:
+    return line.split("|")[1].strip()
+
+
+def merge(text: str, results: list[Result]) -> str | None:
+    """The report ``text`` with the rows and notes of ``results`` replacing those of the same
+    benchmark name (new ones appended) and the "Last run" line renewed; everything else kept.
+    None when ``text`` has no results table."""
+    lines = text.splitlines()
+    try:
+        header = lines.index(TABLE_HEADER)
+    except ValueError:
+        return None
+    end = header + 2
+    while end < len(lines) and lines[end].startswith("| "):
+        end += 1
+    fresh = {result.name: row(result) for result in results}
+    rows = [fresh.pop(_name_of(line), line) for line in lines[header + 2 : end]]
+    rows += list(fresh.values())
+    names = {result.name for result in results}
+    rest = lines[end:]
+    notes_at = next((i for i, line in enumerate(rest) if line == "Notes:"), None)
+    new_notes = [f"- {r.name}: {note}" for r in results for note in r.notes]
+    if notes_at is None:
+        rest = ["", "Notes:", "", *new_notes, *rest] if new_notes else rest
+    else:
+        start = notes_at + 2
+        stop = start
+        while stop < len(rest) and rest[stop].startswith("- "):
+            stop += 1
+        kept = [
+            line
+            for line in rest[start:stop]
+            if not any(line.startswith(f"- {name}: ") for name in names)
+        ]
+        rest = [*rest[:start], *kept, *new_notes, *rest[stop:]]
+    head = [
+        f"Last run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC."
+        if line.startswith("Last run: ")
+        else line
+        for line in lines[:header]
+    ]
+    return "\n".join([*head, *lines[header : header + 2], *rows, *rest]) + "\n"
+
+
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     results = []
     for name in discover(argv):
         print(f"Running {name} ...", flush=True)
-        result: Result = importlib.import_module(f"bench.{name}").run()
-        print(
-            f"  {result.name}: {result.seconds:.2f} s vs {result.baseline_seconds:.2f} s, ratio {result.ratio:.2f}"
-        )
-        results.append(result)
-    REPORT.write_text(render(results) + kept_sections())
+        outcome = importlib.import_module(f"bench.{name}").run()
+        for result in outcome if isinstance(outcome, list) else [outcome]:
+            print(
+                f"  {result.name}: {result.seconds:.2f} s vs {result.baseline_seconds:.2f} s, ratio {result.ratio:.2f}"
+            )
+            results.append(result)
+    old = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+    merged = merge(old, results)
+    REPORT.write_text(
+        merged if merged is not None else render(results) + kept_sections()
+    )
     print(f"Results written to {REPORT.relative_to(ROOT)}.")
     return 0
 

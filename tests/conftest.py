@@ -43,6 +43,11 @@ TEST_CONFIG = {
     "SIGNING_KEY_PEM": _test_signing_key(),
     # with no MAIL_SERVER, mail is written as .eml files: never into the repository's instance/
     "MAIL_OUTBOX_PATH": tempfile.mkdtemp(prefix="ebtr-test-outbox-"),
+    # exports asked for on /reports stay queued: a test builds them (jobs.run_job) inside its
+    # one rolled-back transaction, where progress cannot have a transaction of its own
+    "EXPORT_BUILD_IN_THREAD": False,
+    "EXPORT_LIVE_PROGRESS": False,
+    "EXPORT_FOLDER": tempfile.mkdtemp(prefix="ebtr-test-exports-"),
 }
 PASSWORD = "correct-horse-battery"
 

@@ -57,6 +57,7 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         "MAIL_PASSWORD",
         "MAIL_DEFAULT_SENDER",
         "PUBLIC_URL",
+        "EXPORT_FOLDER",
     ):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
@@ -82,6 +83,9 @@ def load_configuration(app: Flask, test_config: Mapping[str, Any] | None) -> Non
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["CONTENT_ROOT"] = app.config.get("CONTENT_ROOT") or str(ROOT)
+    app.config["EXPORT_FOLDER"] = app.config.get("EXPORT_FOLDER") or str(
+        Path(app.instance_path) / "exports"
+    )
     # /dev/outbox lists the .eml files written without a mail server: development only
     app.config.setdefault("MAIL_DEV_OUTBOX", development)
     if (
@@ -179,6 +183,7 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard import settings_views as _settings_views  # noqa: F401
     from .dashboard import views as _program_views  # noqa: F401
     from .exports import bp as exports_bp
+    from .exports import job_views as _job_views  # noqa: F401
     from .exports import views as _export_views  # noqa: F401
     from .feedback import bp as feedback_bp
     from .feedback import views as _feedback_views  # noqa: F401

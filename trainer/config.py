@@ -43,6 +43,18 @@ class Defaults:
     MAX_FORM_PARTS = 1000
     #: the largest export bundle (zip) /verify/export accepts; that route alone
     EXPORT_UPLOAD_MAX_BYTES = 64 * 1024 * 1024
+    #: where finished export bundles (zips) are kept; instance/exports when not given
+    EXPORT_FOLDER: str | None = None
+    #: build an export asked for on /reports in a thread of the app process, once the page
+    #: has answered; False leaves it queued for `flask --app app export run-queued` (a timer)
+    EXPORT_BUILD_IN_THREAD = True
+    #: write a build's progress in a transaction of its own, so the job page sees it move
+    EXPORT_LIVE_PROGRESS = True
+    #: a running export whose progress has not moved for this many seconds was stopped with
+    #: its process (stale): its page offers to restart it
+    EXPORT_STALE_SECONDS = 600
+    #: `export run-queued` deletes finished bundles older than this many days (0: never)
+    EXPORT_RETENTION_DAYS = 90
     #: how many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, the
     #: client's address is the connection's)
     TRUSTED_PROXIES = 0

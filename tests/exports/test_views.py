@@ -12,6 +12,7 @@ from werkzeug.test import encode_multipart
 from trainer.audit.models import AuditEvent
 from trainer.core.extensions import db
 from trainer.exports.bundle import write_zip
+from trainer.exports.jobs import run_job
 from trainer.exports.services import build_export
 from trainer.program.periods import create_evaluation_period
 from trainer.program.services import create_cohort
@@ -38,7 +39,13 @@ class TestReportsPage:
         response = client.post(
             "/reports", data={"cohort": cohort.cohort.id, "format": fmt, "paper": "a4"}
         )
-        assert response.status_code == 200, response.data[:500]
+        assert response.status_code == 303, response.data[:500]
+        job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        run_job(job_id)
+        response = client.get(f"/reports/jobs/{job_id}/download")
+        response.get_data()
+        response.close()  # a file on disk is sent: let go of it
+        assert response.status_code == 200
         assert response.mimetype == "application/zip"
         names = set(export_zip(response).namelist())
         assert {"manifest.json", "manifest.sig", "public-key.pem"} <= names
@@ -54,7 +61,8 @@ class TestReportsPage:
             "/reports",
             data={"cohort": cohort.cohort.id, "format": "csv", "paper": "a4"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 303
+        assert response.headers["Location"].startswith("/reports/jobs/")
 
     def test_cohort_of_another_program_is_404(
         self, cohort, other_program, auth, client

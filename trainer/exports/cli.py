@@ -1,5 +1,5 @@
-"""``flask --app app export --cohort ID --format csv|json|pdf --out DIR [--period ID]`` and
-``flask --app app export verify PATH``.
+"""``flask --app app export --cohort ID --format csv|json|pdf --out DIR [--period ID]``,
+``flask --app app export verify PATH`` and ``flask --app app export run-queued``.
 
 Exit codes: 0 done or valid; 1 the bundle does not verify (each problem named); 2 unusable
 input (unknown cohort or period, a folder that is not empty, an unreadable bundle)."""
@@ -19,6 +19,8 @@ from trainer.program.models import Cohort
 
 from .bundle import BundleUnreadable, Findings, verify_path
 from .formats import FORMATS, PAPERS
+from .jobs import delete_old_files, run_queued
+from .models import JobState
 from .services import build_export
 
 
@@ -94,3 +96,27 @@ def verify_command(path: Path) -> None:
         return
     report(findings)
     sys.exit(1)
+
+
+@export_group.command("run-queued")
+@click.option("--limit", type=int, help="Build at most this many jobs.")
+@with_appcontext
+def run_queued_command(limit: int | None) -> None:
+    """Build the exports queued on /reports (for a timer), then delete the bundles older than
+    EXPORT_RETENTION_DAYS. Exit 1 when a build failed (its page says why)."""
+    from flask import current_app
+
+    jobs = run_queued(limit=limit)
+    failed = [job for job in jobs if job.state == JobState.FAILED]
+    for job in jobs:
+        click.echo(
+            f"Export job {job.id}: {job.state.value}"
+            + (f" ({job.error})" if job.error else "")
+        )
+    deleted = delete_old_files(current_app.config["EXPORT_RETENTION_DAYS"])
+    db.session.commit()
+    click.echo(
+        f"{len(jobs)} queued export(s) built, {len(failed)} failed; {deleted} old bundle(s) deleted."
+    )
+    if failed:
+        sys.exit(1)

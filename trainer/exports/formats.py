@@ -4,8 +4,9 @@ record per trainee and one cohort summary), each written while the cohort is str
 from __future__ import annotations
 
 import csv
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from trainer.record.models import OBSERVATION_LABELS
 from .contents import (
     CohortSummary,
     Scope,
+    TraineeReport,
     competency_index,
     program_modules,
     pwc_label,
@@ -49,6 +51,19 @@ class Stamp:
     paper: str = "a4"
 
 
+Progress = Callable[[int], None] | None
+
+
+def _counted(
+    reports: Iterator[TraineeReport], progress: Progress
+) -> Iterator[TraineeReport]:
+    """The reports, telling ``progress`` how many trainees are written once each is."""
+    for done, report in enumerate(reports, 1):
+        yield report
+        if progress is not None:
+            progress(done)
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
@@ -57,7 +72,9 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def write_csv(scope: Scope, folder: Path, stamp: Stamp) -> list[str]:
+def write_csv(
+    scope: Scope, folder: Path, stamp: Stamp, *, progress: Progress = None
+) -> list[str]:
     names = [f"{table}.csv" for table in (*TRAINEE_TABLES, *COHORT_TABLES)]
     handles = {
         table: (folder / f"{table}.csv").open("w", newline="", encoding="utf-8")
@@ -73,7 +90,7 @@ def write_csv(scope: Scope, folder: Path, stamp: Stamp) -> list[str]:
 
         summary = CohortSummary()
         modules = program_modules(scope)
-        for report in trainee_reports(scope, summary):
+        for report in _counted(trainee_reports(scope, summary), progress):
             for table, row in trainee_rows(report, modules):
                 emit(table, row)
         for table, row in cohort_rows(scope, summary, modules):
@@ -101,7 +118,9 @@ def scope_document(scope: Scope) -> dict[str, Any]:
     }
 
 
-def write_json(scope: Scope, folder: Path, stamp: Stamp) -> list[str]:
+def write_json(
+    scope: Scope, folder: Path, stamp: Stamp, *, progress: Progress = None
+) -> list[str]:
     """report.json, written trainee by trainee (see schemas/report.schema.json)."""
     name = "report.json"
     head = {
@@ -115,7 +134,7 @@ def write_json(scope: Scope, folder: Path, stamp: Stamp) -> list[str]:
     modules = program_modules(scope)
     with (folder / name).open("w", encoding="utf-8") as out:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "trainees": [')
-        for i, report in enumerate(trainee_reports(scope, summary)):
+        for i, report in enumerate(_counted(trainee_reports(scope, summary), progress)):
             item: dict[str, Any] = {
                 "id": report.trainee.id,
                 "name": report.trainee.name,
@@ -140,10 +159,27 @@ def _refuse_remote(url: str, *args, **kwargs):
     raise ValueError(f"Exports fetch nothing; refused {url[:80]!r}.")
 
 
-def render_pdf(html: str, target: Path) -> None:
+def font_configuration():
+    """One WeasyPrint font configuration for every PDF of an export: each new one loads
+    fontconfig and pango's font map again, costing time and memory per trainee."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_pdf(html: str, target: Path, fonts=None) -> None:
     from weasyprint import HTML  # imported here: loading pango costs time at start-up
 
-    HTML(string=html, base_url=None, url_fetcher=_refuse_remote).write_pdf(target)
+    document = HTML(string=html, base_url=None, url_fetcher=_refuse_remote).render(
+        font_config=fonts
+    )
+    try:
+        document.write_pdf(target)
+    finally:
+        # a laid-out document's boxes hold reference cycles: free this trainee's pages now,
+        # not whenever the collector next runs, so memory does not pile up across the cohort
+        del document
+        gc.collect()
 
 
 def render_template(name: str, **context: Any) -> str:
@@ -162,12 +198,15 @@ def _stylesheet(scope: Scope, stamp: Stamp) -> str:
     )
 
 
-def write_pdf(scope: Scope, folder: Path, stamp: Stamp) -> list[str]:
+def write_pdf(
+    scope: Scope, folder: Path, stamp: Stamp, *, progress: Progress = None
+) -> list[str]:
     names = []
     summary = CohortSummary()
     modules = program_modules(scope)
     index = competency_index(modules)
     style = _stylesheet(scope, stamp)
+    fonts = font_configuration()
     common = {
         "scope": scope,
         "stamp": stamp,
@@ -176,13 +215,14 @@ def write_pdf(scope: Scope, folder: Path, stamp: Stamp) -> list[str]:
         "pwc_label_of": lambda value: pwc_label(ProfessionWide(value)) if value else "",
         "text": text,
     }
-    for report in trainee_reports(scope, summary):
+    for report in _counted(trainee_reports(scope, summary), progress):
         name = f"record-{report.trainee.id}.pdf"
         render_pdf(
             render_template(
                 "exports/pdf/trainee.html", report=report, index=index, **common
             ),
             folder / name,
+            fonts,
         )
         names.append(name)
     rows = {table: [] for table in COHORT_TABLES}
@@ -197,12 +237,13 @@ def write_pdf(scope: Scope, folder: Path, stamp: Stamp) -> list[str]:
             **common,
         ),
         folder / "cohort-summary.pdf",
+        fonts,
     )
     names.append("cohort-summary.pdf")
     return names
 
 
-WRITERS: dict[str, Callable[[Scope, Path, Stamp], list[str]]] = {
+WRITERS: dict[str, Callable[..., list[str]]] = {
     "csv": write_csv,
     "json": write_json,
     "pdf": write_pdf,

@@ -79,3 +79,9 @@ class AuditExportForm(BoundedForm):
 
         until = self.date_to.data + timedelta(days=1) if self.date_to.data else None
         return midnight(self.date_from.data), midnight(until)
+
+
+class RetryForm(BoundedForm):
+    """Build a failed (or stopped) export again."""
+
+    submit = SubmitField("Build it again")

@@ -8,7 +8,8 @@ import csv
 import hashlib
 import importlib.metadata
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +42,22 @@ def software_version() -> str:
         return "unknown"
 
 
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class BuildHooks:
+    """How a background build keeps the database free while it writes files: ``commit``
+    after the checkpoint and after the files (so neither the chain's lock nor SQLite's write
+    lock is held for minutes), ``reading`` around the files, and ``progress`` per trainee.
+    The defaults build in the caller's one transaction (the command line)."""
+
+    commit: Callable[[], None] = _nothing
+    reading: Callable[[], AbstractContextManager] = nullcontext
+    progress: Callable[[int], None] | None = None
+
+
 @dataclass(frozen=True)
 class ExportResult:
     folder: Path
@@ -59,6 +76,7 @@ def build_export(
     paper: str = "a4",
     trainee_id: int | None = None,
     via: str = "web",
+    hooks: BuildHooks = BuildHooks(),
 ) -> ExportResult:
     """Write the signed bundle of ``cohort`` in ``fmt`` into the empty folder ``folder``.
     LookupError when a period is not the program's; ValueError for an unknown format."""
@@ -80,7 +98,11 @@ def build_export(
         key_fingerprint=key.fingerprint,
         paper=paper,
     )
-    names = WRITERS[fmt](scope, folder, stamp)
+    checkpoint_doc = checkpoint_document(checkpoint)
+    hooks.commit()
+    with hooks.reading():
+        names = WRITERS[fmt](scope, folder, stamp, progress=hooks.progress)
+    hooks.commit()
     filters = {
         "format": fmt,
         "periods": [p.id for p in scope.periods],
@@ -94,7 +116,7 @@ def build_export(
         **scope_document(scope),
         "filters": filters,
         "software": {"name": "ebtr-trainer", "version": software_version()},
-        "checkpoint": checkpoint_document(checkpoint),
+        "checkpoint": checkpoint_doc,
         "key_fingerprint": key.fingerprint,
         "files": file_entries(folder, names),
     }
@@ -111,7 +133,7 @@ def build_export(
             "filters": filters,
             "files": len(names),
             "manifest_sha256": digest,
-            "checkpoint_seq": checkpoint.seq,
+            "checkpoint_seq": checkpoint_doc["checkpoint"]["seq"],
             "via": via,
         },
     )

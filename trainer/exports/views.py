@@ -1,6 +1,7 @@
-"""/reports: the director (and a reviewer within their grant) builds a signed export of a
-cohort and downloads it as a zip; the list of past exports comes from the audit log. A trainee
-downloads their own competency record (PDF) from /progress."""
+"""/reports: the director (and a reviewer within their grant) asks for a signed export of a
+cohort, which is built in the background (see jobs.py and job_views.py); the list of past
+exports comes from the jobs and from the audit log. The audit log's own export is built in the
+request. A trainee downloads their own competency record (PDF) from /progress."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import abort, render_template, send_file
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from trainer.auth.decorators import require
@@ -21,6 +29,8 @@ from trainer.program.models import Cohort, EvaluationPeriod
 from . import bp
 from .bundle import write_zip
 from .forms import AuditExportForm, ExportForm, OwnRecordForm
+from .job_views import build_after_response
+from .jobs import is_stale, period_names, program_jobs, queue_export
 from .services import build_audit_export, build_export, past_exports
 
 
@@ -51,35 +61,33 @@ def reports_page():
         cohort = db.session.get(Cohort, form.cohort.data)
         if cohort is None or cohort.program_id != current_user.program_id:
             abort(404)
-        with tempfile.TemporaryDirectory(prefix="ebtr-export-") as work:
-            try:
-                result = build_export(
-                    cohort,
-                    form.format.data,
-                    Path(work) / "bundle",
-                    period_ids=form.periods.data or (),
-                    actor=current_user,
-                    paper=form.paper.data,
-                )
-            except LookupError:
-                abort(404)
-            archive = io.BytesIO()
-            write_zip(result.folder, archive)
-        archive.seek(0)
-        name = f"ebtr-export-{cohort.id}-{form.format.data}-{result.manifest['export_id']}.zip"
-        return send_file(
-            archive, mimetype="application/zip", as_attachment=True, download_name=name
-        )
+        try:
+            job = queue_export(
+                cohort,
+                form.format.data,
+                actor=current_user,
+                period_ids=form.periods.data or (),
+                paper=form.paper.data,
+            )
+        except LookupError:
+            abort(404)
+        if current_app.config["EXPORT_BUILD_IN_THREAD"]:
+            build_after_response(job.id)
+        return redirect(url_for("exports.job_page", job_id=job.id), 303)
     status = 422 if form.is_submitted() else 200
     return _page(form, AuditExportForm(formdata=None), status)
 
 
 def _page(form: ExportForm, audit_form: AuditExportForm, status: int):
+    program_id = current_user.program_id
     return render_template(
         "exports/reports.html",
         form=form,
         audit_form=audit_form,
-        exports=past_exports(current_user.program_id),
+        jobs=program_jobs(program_id),
+        is_stale=is_stale,
+        periods=period_names(program_id),
+        exports=past_exports(program_id),
     ), status
 
 

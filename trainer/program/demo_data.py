@@ -159,8 +159,11 @@ def _table(name: str) -> sa.Table:
     return db.metadata.tables[name]
 
 
-def generate(*, trainees: int, seed: int = 1) -> Program:
-    """Create a synthetic program with ``trainees`` trainees (flushes; the caller commits)."""
+def generate(
+    *, trainees: int, seed: int = 1, per_cohort: int = TRAINEES_PER_COHORT
+) -> Program:
+    """Create a synthetic program with ``trainees`` trainees, ``per_cohort`` to a cohort
+    (flushes; the caller commits). The export benchmark puts them all in one cohort."""
     if trainees < 1:
         raise ValueError("a program needs at least one trainee")
     rng = random.Random(seed)  # noqa: S311 -- synthetic data, not secrets
@@ -172,7 +175,7 @@ def generate(*, trainees: int, seed: int = 1) -> Program:
     program = create_program(name, timezone="America/New_York")
     cohorts = [
         create_cohort(program, f"Cohort {number}")
-        for number in range(1, math.ceil(trainees / TRAINEES_PER_COHORT) + 1)
+        for number in range(1, math.ceil(trainees / per_cohort) + 1)
     ]
     periods = [
         create_evaluation_period(program, "Mid-year"),
@@ -186,7 +189,7 @@ def generate(*, trainees: int, seed: int = 1) -> Program:
     lock_chain()
     seq, head = chain_head()
     chain = _Chain(seq, head, utcnow())
-    people = _create_people(program, cohorts, trainees, chain)
+    people = _create_people(program, cohorts, trainees, chain, per_cohort)
     versions = _content_versions(modules, program.id, chain)
     trainee_ids = people["trainee"]
     supervisor_of = _assign(program, people, chain)
@@ -205,7 +208,7 @@ def generate(*, trainees: int, seed: int = 1) -> Program:
 
 
 def _create_people(
-    program: Program, cohorts: list, trainees: int, chain: _Chain
+    program: Program, cohorts: list, trainees: int, chain: _Chain, per_cohort: int
 ) -> dict[str, list[tuple[int, str]]]:
     """The director, the supervisors and the trainees, all with the demo password (hashed
     once); the director and supervisors enrolled with the demo second-factor key."""
@@ -221,9 +224,7 @@ def _create_people(
         rows = []
         for number in range(1, count + 1):
             cohort_id = (
-                cohorts[(number - 1) // TRAINEES_PER_COHORT].id
-                if role is Role.TRAINEE
-                else None
+                cohorts[(number - 1) // per_cohort].id if role is Role.TRAINEE else None
             )
             rows.append(
                 {
