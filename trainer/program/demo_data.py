@@ -15,37 +15,24 @@ The record tables belong to higher areas; they are written here through their ta
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 import random
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
 
-import rfc8785
 import sqlalchemy as sa
 
-from trainer.audit.chain import canonical_fields_of, canonical_json, event_hash
-from trainer.audit.models import AuditEvent
 from trainer.audit.services import chain_head, lock_chain
 from trainer.auth.models import User
 from trainer.auth.permissions import Role
 from trainer.auth.services import hash_password
 from trainer.content.loader import Module
-from trainer.content.schema import (
-    QUALITY_CREDIT,
-    BranchingItem,
-    MultipleItem,
-    SingleItem,
-)
-from trainer.content.scoring import score_attempt
 from trainer.core.extensions import db
 from trainer.core.models import utcnow
 
+from .bulk import Chain, insert_returning_ids, insert_rows, table_named
 from .catalogue import curriculum
 from .demo import DEMO_PASSWORD, DEMO_SECOND_FACTOR_KEY
+from .demo_records import write_attempts, write_practice_logs, write_ratings
 from .models import DEFAULT_MINIMUM_LEVEL, Program, SupervisorAssignment
 from .periods import create_evaluation_period
 from .services import create_cohort, create_program
@@ -55,108 +42,11 @@ logger = logging.getLogger(__name__)
 #: trainees per supervisor and per cohort
 TRAINEES_PER_SUPERVISOR = 8
 TRAINEES_PER_COHORT = 60
-#: attempts per trainee and module: 1 to 4 (50 a trainee on average over twenty modules)
-MAX_ATTEMPTS_PER_MODULE = 4
-#: rows per multi-row insert
-BATCH = 2000
-SIGNATURE_MEANING = (
-    "I attest that I observed this practice and that these ratings reflect it"
-)
-DIRECT = ("in-room", "live-video", "video-recording", "audio-recording")
-INDIRECT = ("role-play", "standardized-client", "report-only")
-MODALITIES = ("individual", "couple-family", "group", "youth")
-CLINICS = ("outpatient", "community", "counselling-centre", "school", "primary-care")
-PRACTICE_TEXT = (
-    "Practised this competency with a client in a scheduled session",
-    "Used the skill during an intake with an adult client",
-    "Tried the approach in a group session after supervision",
-)
-RESPONSE_TEXT = (
-    "The client said the session helped and agreed on next steps",
-    "The client was hesitant at first and then engaged",
-    "The client disagreed and we repaired the misunderstanding",
-)
-REFLECTION_TEXT = (
-    "I will slow down and check the client's view more often",
-    "Next time I will name the rupture earlier",
-    "Supervision helped me see what worked",
-)
 
 
 def synthetic_email(role: str, number: int, program_id: int) -> str:
     """The e-mail of a synthetic account, e.g. trainee-7@p3.example.org (1-based)."""
     return f"{role}-{number}@p{program_id}.example.org"
-
-
-@dataclass
-class _Chain:
-    """Audit events appended in memory onto the chain head, then inserted in batches."""
-
-    seq: int
-    head: str
-    now: datetime
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def append(
-        self,
-        action: str,
-        *,
-        actor: tuple[int, str] | None,
-        subject: str,
-        payload: dict[str, Any],
-        program_id: int,
-    ) -> None:
-        self.seq += 1
-        fields = canonical_fields_of(
-            seq=self.seq,
-            created_at=self.now,
-            actor_id=actor[0] if actor else None,
-            actor=actor[1] if actor else "",
-            action=action,
-            subject=subject,
-            program_id=program_id,
-            payload=json.loads(canonical_json(payload)),
-        )
-        digest = event_hash(self.head, fields)
-        self.rows.append(
-            {
-                "seq": self.seq,
-                "prev_hash": self.head,
-                "hash": digest,
-                "created_at": self.now,
-                "actor_id": fields["actor_id"],
-                "actor": fields["actor"],
-                "action": action,
-                "subject": subject,
-                "program_id": program_id,
-                "payload": fields["payload"],
-            }
-        )
-        self.head = digest
-
-    def flush(self) -> None:
-        _insert(AuditEvent.__table__, self.rows)
-        self.rows = []
-
-
-def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(sa.insert(table), rows[start : start + BATCH])
-
-
-def _insert_returning_ids(table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
-    ids: list[int] = []
-    for start in range(0, len(rows), BATCH):
-        result = db.session.execute(
-            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            rows[start : start + BATCH],
-        )
-        ids += [row.id for row in result]
-    return ids
-
-
-def _table(name: str) -> sa.Table:
-    return db.metadata.tables[name]
 
 
 def generate(
@@ -188,14 +78,14 @@ def generate(
 
     lock_chain()
     seq, head = chain_head()
-    chain = _Chain(seq, head, utcnow())
+    chain = Chain(seq, head, utcnow())
     people = _create_people(program, cohorts, trainees, chain, per_cohort)
     versions = _content_versions(modules, program.id, chain)
     trainee_ids = people["trainee"]
     supervisor_of = _assign(program, people, chain)
-    attempts = _attempts(rng, program, modules, versions, trainee_ids, chain)
-    logs = _practice_logs(rng, program, modules, trainee_ids, chain)
-    _ratings(rng, program, modules, periods, supervisor_of, attempts, logs, chain)
+    attempts = write_attempts(rng, program, modules, versions, trainee_ids, chain)
+    logs = write_practice_logs(rng, program, modules, trainee_ids, chain)
+    write_ratings(rng, program, modules, periods, supervisor_of, attempts, logs, chain)
     chain.flush()
     db.session.flush()
     logger.info(
@@ -208,7 +98,7 @@ def generate(
 
 
 def _create_people(
-    program: Program, cohorts: list, trainees: int, chain: _Chain, per_cohort: int
+    program: Program, cohorts: list, trainees: int, chain: Chain, per_cohort: int
 ) -> dict[str, list[tuple[int, str]]]:
     """The director, the supervisors and the trainees, all with the demo password (hashed
     once); the director and supervisors enrolled with the demo second-factor key."""
@@ -238,7 +128,7 @@ def _create_people(
                     "created_at": chain.now,
                 }
             )
-        ids = _insert_returning_ids(User.__table__, rows)
+        ids = insert_returning_ids(User.__table__, rows)
         people[label] = [
             (id_, row["email"]) for id_, row in zip(ids, rows, strict=True)
         ]
@@ -263,7 +153,7 @@ def _create_people(
         }
         for id_, _email in people["director"] + people["supervisor"]
     ]
-    _insert(_table("second_factors"), factors)
+    insert_rows(table_named("second_factors"), factors)
     for row in factors:
         chain.append(
             "auth.second_factor_enrolled",
@@ -276,10 +166,10 @@ def _create_people(
 
 
 def _content_versions(
-    modules: list[Module], program_id: int, chain: _Chain
+    modules: list[Module], program_id: int, chain: Chain
 ) -> dict[str, int]:
     """The content_versions row of each module's current version (stored if missing)."""
-    table = _table("content_versions")
+    table = table_named("content_versions")
     stored = {
         row.slug: row.id
         for row in db.session.execute(
@@ -315,7 +205,7 @@ def _content_versions(
 
 
 def _assign(
-    program: Program, people: dict[str, list[tuple[int, str]]], chain: _Chain
+    program: Program, people: dict[str, list[tuple[int, str]]], chain: Chain
 ) -> dict[int, tuple[int, str]]:
     """Each trainee to one supervisor, in turn; returns trainee id -> supervisor."""
     supervisors = people["supervisor"]
@@ -332,7 +222,7 @@ def _assign(
         }
         for supervisor, trainee in pairs
     ]
-    ids = _insert_returning_ids(SupervisorAssignment.__table__, rows)
+    ids = insert_returning_ids(SupervisorAssignment.__table__, rows)
     for id_, (supervisor, trainee) in zip(ids, pairs, strict=True):
         chain.append(
             "program.supervisor_assigned",
@@ -342,323 +232,6 @@ def _assign(
             program_id=program.id,
         )
     return {trainee[0]: supervisor for supervisor, trainee in pairs}
-
-
-def _answer(rng: random.Random, item, ability: float) -> dict[str, Any]:
-    """An answer to one item by a trainee who picks the keyed option with ``ability``."""
-    if isinstance(item, SingleItem):
-        keyed = [o.id for o in item.options if o.correct]
-        others = [o.id for o in item.options if not o.correct]
-        return {"chosen": keyed if rng.random() < ability else [rng.choice(others)]}
-    if isinstance(item, MultipleItem):
-        keyed = [o.id for o in item.options if o.correct]
-        if rng.random() < ability:
-            return {"chosen": keyed}
-        count = len(keyed) if item.select == "all" else item.select
-        ids = [o.id for o in item.options]
-        return {"chosen": sorted(rng.sample(ids, min(count, len(ids))))}
-    assert isinstance(item, BranchingItem)
-    points = {point.id: point for point in item.points}
-    point = points[item.start]
-    path = []
-    while not point.end:
-        best = max(point.options, key=lambda o: QUALITY_CREDIT[o.quality])
-        option = best if rng.random() < ability else rng.choice(point.options)
-        path.append([point.id, option.id])
-        point = points[option.next]
-    return {"path": path, "end": point.id}
-
-
-def _attempts(
-    rng: random.Random,
-    program: Program,
-    modules: list[Module],
-    versions: dict[str, int],
-    trainee_ids: list[tuple[int, str]],
-    chain: _Chain,
-) -> dict[int, dict[str, list[int]]]:
-    """1-4 attempts a module for every trainee (50 on average over twenty modules; some
-    retake a quiz they passed), each better than the last; returns
-    trainee id -> module slug -> attempt ids."""
-    table = _table("attempts")
-    rows: list[dict[str, Any]] = []
-    owners: list[tuple[tuple[int, str], Module]] = []
-    for trainee in trainee_ids:
-        ability = rng.uniform(0.45, 0.95)
-        for module in modules:
-            for number in range(1, rng.randint(1, MAX_ATTEMPTS_PER_MODULE) + 1):
-                answers = {
-                    item.id: _answer(rng, item, min(0.98, ability + 0.1 * number))
-                    for item in module.quiz.items
-                }
-                result = score_attempt(module.quiz, answers)
-                submitted = chain.now - timedelta(days=rng.randint(1, 200))
-                rows.append(
-                    {
-                        "trainee_id": trainee[0],
-                        "program_id": program.id,
-                        "module_slug": module.slug,
-                        "number": number,
-                        "content_version_id": versions[module.slug],
-                        "answers": answers,
-                        "item_scores": result.item_scores,
-                        "competency_scores": result.competency_scores,
-                        "score": result.score,
-                        "pass_mark": module.quiz.pass_mark,
-                        "is_passed": result.is_passed,
-                        "started_at": submitted - timedelta(minutes=rng.randint(5, 40)),
-                        "submitted_at": submitted,
-                    }
-                )
-                owners.append((trainee, module))
-    ids = _insert_returning_ids(table, rows)
-    by_trainee: dict[int, dict[str, list[int]]] = {}
-    for id_, row, (trainee, module) in zip(ids, rows, owners, strict=True):
-        chain.append(
-            "attempt.submitted",
-            actor=trainee,
-            subject=f"attempt:{id_}",
-            payload={
-                "module": module.slug,
-                "number": row["number"],
-                "version": module.version,
-                "score": row["score"],
-                "passed": row["is_passed"],
-            },
-            program_id=program.id,
-        )
-        by_trainee.setdefault(trainee[0], {}).setdefault(module.slug, []).append(id_)
-        if len(chain.rows) >= BATCH * 5:
-            chain.flush()
-    return by_trainee
-
-
-def _practice_logs(
-    rng: random.Random,
-    program: Program,
-    modules: list[Module],
-    trainee_ids: list[tuple[int, str]],
-    chain: _Chain,
-) -> dict[tuple[int, str, str], list[int]]:
-    """Five to fifteen practice logs a trainee; returns (trainee, module, competency) -> ids."""
-    table = _table("practice_logs")
-    rows: list[dict[str, Any]] = []
-    owners = []
-    for trainee in trainee_ids:
-        for _ in range(rng.randint(5, 15)):
-            module = rng.choice(modules)
-            competency = rng.choice(module.meta.competencies)
-            rows.append(
-                {
-                    "trainee_id": trainee[0],
-                    "program_id": program.id,
-                    "module_slug": module.slug,
-                    "competency_id": competency.id,
-                    "content_version": module.version,
-                    "practised_on": chain.now.date()
-                    - timedelta(days=rng.randint(1, 200)),
-                    "modality": rng.choice(MODALITIES),
-                    "clinic_type": rng.choice(CLINICS),
-                    "what_i_did": rng.choice(PRACTICE_TEXT),
-                    "client_response": rng.choice(RESPONSE_TEXT),
-                    "reflection": rng.choice(REFLECTION_TEXT),
-                    "self_rating": rng.randint(2, 5),
-                    "submission_token": f"{rng.getrandbits(128):032x}",
-                    "created_at": chain.now,
-                }
-            )
-            owners.append(trainee)
-    ids = _insert_returning_ids(table, rows)
-    logs: dict[tuple[int, str, str], list[int]] = {}
-    for id_, row, trainee in zip(ids, rows, owners, strict=True):
-        chain.append(
-            "practice.logged",
-            actor=trainee,
-            subject=f"practice-log:{id_}",
-            payload={
-                "module": row["module_slug"],
-                "competency": row["competency_id"],
-                "practised_on": row["practised_on"].isoformat(),
-                "self_rating": row["self_rating"],
-            },
-            program_id=program.id,
-        )
-        key = (row["trainee_id"], row["module_slug"], row["competency_id"])
-        logs.setdefault(key, []).append(id_)
-        if len(chain.rows) >= BATCH * 5:
-            chain.flush()
-    return logs
-
-
-def _rating(
-    rng: random.Random,
-    program: Program,
-    supervisor: tuple[int, str],
-    trainee_id: int,
-    period_id: int,
-    module: Module,
-    competency_id: str,
-    evidence: tuple[list[int], list[int]],
-    *,
-    direct: bool,
-    observed_on: date,
-) -> dict[str, Any]:
-    level: int | None
-    if rng.random() < 0.05 and not direct:
-        level, observation, on = None, None, None
-    else:
-        level = rng.choices([2, 3, 4, 5], weights=[1, 3, 5, 2])[0]
-        observation = rng.choice(DIRECT if direct else INDIRECT)
-        on = observed_on
-    return {
-        "program_id": program.id,
-        "supervisor_id": supervisor[0],
-        "trainee_id": trainee_id,
-        "period_id": period_id,
-        "module_slug": module.slug,
-        "competency_id": competency_id,
-        "level": level,
-        "comment": ""
-        if level is None
-        else "Observed in supervision; see the evidence.",
-        "observation": observation,
-        "observed_on": on,
-        "evidence_log_ids": sorted(evidence[0]),
-        "evidence_attempt_ids": sorted(evidence[1]),
-        "content_version": module.version,
-    }
-
-
-def _canonical(rating: dict[str, Any]) -> dict[str, Any]:
-    """What the signature covers (trainer.record.models.SignedRating.canonical)."""
-    return {
-        "trainee_id": rating["trainee_id"],
-        "period_id": rating["period_id"],
-        "module": rating["module_slug"],
-        "competency": rating["competency_id"],
-        "level": rating["level"],
-        "comment": rating["comment"],
-        "observation": rating["observation"],
-        "observed_on": rating["observed_on"].isoformat()
-        if rating["observed_on"]
-        else None,
-        "evidence_logs": sorted(rating["evidence_log_ids"]),
-        "evidence_attempts": sorted(rating["evidence_attempt_ids"]),
-        "content_version": rating["content_version"],
-        "supersedes": None,
-        "correction_reason": None,
-    }
-
-
-def _ratings(
-    rng: random.Random,
-    program: Program,
-    modules: list[Module],
-    periods: list,
-    supervisor_of: dict[int, tuple[int, str]],
-    attempts: dict[int, dict[str, list[int]]],
-    logs: dict[tuple[int, str, str], list[int]],
-    chain: _Chain,
-) -> None:
-    """In each period, one sign-off per trainee over the competencies of two to four modules
-    (at least one rating resting on direct observation), then most trainees acknowledge."""
-    sign_offs: list[dict[str, Any]] = []
-    ratings_of: list[list[dict[str, Any]]] = []
-    for trainee_id, supervisor in supervisor_of.items():
-        for index, period in enumerate(periods):
-            observed_on = chain.now.date() - timedelta(days=150 - 100 * index)
-            chosen = rng.sample(modules, min(len(modules), rng.randint(2, 4)))
-            ratings = []
-            for position, module in enumerate(chosen):
-                for number, competency in enumerate(module.meta.competencies):
-                    key = (trainee_id, module.slug, competency.id)
-                    evidence = (
-                        logs.get(key, [])[:2],
-                        attempts.get(trainee_id, {}).get(module.slug, [])[-1:],
-                    )
-                    direct = (position == 0 and number == 0) or rng.random() < 0.5
-                    ratings.append(
-                        _rating(
-                            rng,
-                            program,
-                            supervisor,
-                            trainee_id,
-                            period.id,
-                            module,
-                            competency.id,
-                            evidence,
-                            direct=direct,
-                            observed_on=observed_on,
-                        )
-                    )
-            digest = hashlib.sha256(
-                rfc8785.dumps([_canonical(rating) for rating in ratings])
-            ).hexdigest()
-            sign_offs.append(
-                {
-                    "program_id": program.id,
-                    "trainee_id": trainee_id,
-                    "period_id": period.id,
-                    "signer_id": supervisor[0],
-                    "signer_name": f"Supervisor {supervisor[1].split('@')[0].split('-')[1]}",
-                    "signed_at": chain.now,
-                    "meaning": SIGNATURE_MEANING,
-                    "is_correction": False,
-                    "ratings_digest": digest,
-                    "submission_token": f"{rng.getrandbits(128):032x}",
-                }
-            )
-            ratings_of.append(ratings)
-    sign_off_ids = _insert_returning_ids(_table("sign_offs"), sign_offs)
-    flat = []
-    for sign_off_id, ratings in zip(sign_off_ids, ratings_of, strict=True):
-        for rating in ratings:
-            rating["sign_off_id"] = sign_off_id
-            flat.append(rating)
-    rating_ids = iter(_insert_returning_ids(_table("signed_ratings"), flat))
-    acknowledgements = []
-    for sign_off_id, sign_off, ratings in zip(
-        sign_off_ids, sign_offs, ratings_of, strict=True
-    ):
-        supervisor = supervisor_of[sign_off["trainee_id"]]
-        chain.append(
-            "supervision.signed",
-            actor=supervisor,
-            subject=f"sign-off:{sign_off_id}",
-            payload={
-                "trainee_id": sign_off["trainee_id"],
-                "period_id": sign_off["period_id"],
-                "meaning": sign_off["meaning"],
-                "ratings": [next(rating_ids) for _ in ratings],
-                "digest": sign_off["ratings_digest"],
-            },
-            program_id=program.id,
-        )
-        if rng.random() < 0.8:
-            acknowledgements.append(
-                {
-                    "sign_off_id": sign_off_id,
-                    "trainee_id": sign_off["trainee_id"],
-                    "response": ""
-                    if rng.random() < 0.8
-                    else "Thank you; I will keep working on this.",
-                    "acknowledged_at": chain.now,
-                }
-            )
-    ids = _insert_returning_ids(_table("acknowledgements"), acknowledgements)
-    emails = dict(
-        db.session.execute(
-            sa.select(User.id, User.email).where(User.program_id == program.id)
-        ).all()
-    )
-    for id_, row in zip(ids, acknowledgements, strict=True):
-        chain.append(
-            "supervision.acknowledged",
-            actor=(row["trainee_id"], emails[row["trainee_id"]]),
-            subject=f"sign-off:{row['sign_off_id']}",
-            payload={"acknowledgement_id": id_, "has_response": bool(row["response"])},
-            program_id=program.id,
-        )
 
 
 __all__ = ["DEFAULT_MINIMUM_LEVEL", "generate", "synthetic_email"]
